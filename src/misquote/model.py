@@ -121,7 +121,20 @@ class Document:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of every field (the inverse of `Document.from_dict`)."""
-        data = asdict(self)
+        # Built by hand rather than with dataclasses.asdict, which deep-copies every paragraph
+        # and costs seconds on a book.
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        data["paragraphs"] = [dict(p.__dict__, notes=list(p.notes)) for p in self.paragraphs]
+        data["notes"] = [dict(n.__dict__, refs=list(n.refs)) for n in self.notes]
+        data["header"] = [list(pair) for pair in self.header]
+        data["authors"] = list(self.authors)
+        data["extra"] = dict(self.extra)
+        return data
+
+    def metadata(self) -> dict[str, Any]:
+        """Every field but the paragraphs and notes: what a citation or a listing needs."""
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        del data["paragraphs"], data["notes"]
         data["header"] = [list(pair) for pair in self.header]
         return data
 

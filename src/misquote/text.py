@@ -57,8 +57,7 @@ def tokens(text: str) -> list[Token]:
 
 def words(text: str) -> list[str]:
     """The normalized words of `text`, without offsets."""
-    norm = normalize_word
-    return [norm(m.group()) for m in _WORD.finditer(text)]
+    return list(map(normalize_word, _WORD.findall(text)))
 
 
 def normalize(text: str) -> str:
@@ -80,7 +79,9 @@ def split_ellipsis(quote: str) -> list[str]:
     return [part for part in ELLIPSIS.split(quote) if words(part)]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def clean_text(text: str) -> str:
     """Normalize line ends and drop control characters other than newline and tab."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))

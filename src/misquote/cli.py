@@ -1,0 +1,238 @@
+"""The `misquote` command line: thin commands over the library, printing through `render`.
+
+Exit codes: 0 when a command ran (whatever the verdict), 2 for a usage or input error with a
+message on stderr saying what to fix, 1 for an internal failure (a bug; traceback with --debug).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from misquote import render
+from misquote.archive import Archive
+from misquote.errors import MisquoteError, QueryError
+
+app = typer.Typer(
+    help="misquote: an archive of primary sources, and the engine that tells whether a quote is really theirs.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+dispute_app = typer.Typer(help="Record and list people's denials of words attributed to them.", no_args_is_help=True)
+app.add_typer(dispute_app, name="dispute")
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", envvar="MISQUOTE_DB", help="Database: a file path, sqlite:///path or postgresql://..."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+_state = {"debug": False}
+
+
+@app.callback()
+def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False) -> None:
+    _state["debug"] = debug
+
+
+def open_archive(db: str | None, *, create: bool = False) -> Archive:
+    """The archive at `db` (default ./misquote.db); commands that only read refuse a missing file."""
+    return Archive(db, create=create)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (read recursively).")],
+    db: DbOption = None,
+    format: Annotated[
+        str | None, typer.Option("--format", help="Reader to use instead of sniffing (see --help of show).")
+    ] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Read archive pages, TEI, Markdown, Gutenberg and plain text into the archive.
+
+    Example:  misquote ingest ../shared/seed ../shared/corpora/mia/html
+    """
+    with open_archive(db, create=True) as archive, render.ingest_progress(enabled=not json_out) as progress:
+        report = archive.ingest(paths, format=format, progress=progress)
+    render.ingest_report(report, as_json=json_out)
+
+
+@app.command()
+def show(doc_id: str, db: DbOption = None, json_out: JsonOption = False,
+         version: Annotated[int | None, typer.Option(help="A version other than the current one.")] = None) -> None:
+    """Show a document: provenance header, paragraphs with anchors, footnotes, editorial notes."""
+    with open_archive(db) as archive:
+        doc = archive.document(doc_id, version)
+        if doc is None:
+            raise QueryError(f"no document {doc_id!r} in the archive: list them with misquote documents")
+        render.document(doc, archive.versions(doc_id), as_json=json_out)
+
+
+@app.command()
+def authors(db: DbOption = None, json_out: JsonOption = False) -> None:
+    """List the authors in the archive with their number of documents."""
+    with open_archive(db) as archive:
+        render.authors(archive.authors(), as_json=json_out)
+
+
+@app.command()
+def documents(
+    db: DbOption = None,
+    author: Annotated[str | None, typer.Option("--author", help="Only this author's documents.")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """List the documents in the archive."""
+    with open_archive(db) as archive:
+        render.documents(archive.documents(author), as_json=json_out)
+
+
+@app.command()
+def stats(db: DbOption = None, json_out: JsonOption = False) -> None:
+    """Count what the archive holds: documents, authors, paragraphs, notes, words, disputes."""
+    with open_archive(db) as archive:
+        render.stats(archive.stats(), as_json=json_out)
+
+
+@app.command()
+def search(
+    q: Annotated[str, typer.Argument(help="Words to find (plain words; see --raw).")],
+    db: DbOption = None,
+    author: Annotated[str | None, typer.Option("--author")] = None,
+    limit: Annotated[int, typer.Option("--limit")] = 20,
+    raw: Annotated[bool, typer.Option("--raw", help="Pass the query to SQLite FTS5 as query syntax.")] = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Full-text search with keyword-in-context snippets."""
+    with open_archive(db) as archive:
+        render.search_hits(archive.search(q, author=author, limit=limit, raw=raw), as_json=json_out)
+
+
+@app.command()
+def export(
+    doc_id: str,
+    db: DbOption = None,
+    format: Annotated[str, typer.Option("--format", help="json | tei | csl-json | bibtex")] = "json",
+) -> None:
+    """Export a document as JSON, TEI P5, CSL-JSON or BibTeX."""
+    from misquote import export as exporters
+
+    formats = {
+        "json": exporters.to_json,
+        "tei": exporters.to_tei,
+        "csl-json": lambda d: json.dumps(exporters.to_csl_json(d), ensure_ascii=False, indent=2),
+        "bibtex": exporters.to_bibtex,
+    }
+    if format not in formats:
+        raise QueryError(f"unknown export format {format!r}: use one of {', '.join(formats)}")
+    with open_archive(db) as archive:
+        doc = archive.document(doc_id)
+        if doc is None:
+            raise QueryError(f"no document {doc_id!r} in the archive: list them with misquote documents")
+        typer.echo(formats[format](doc))
+
+
+@app.command()
+def check(
+    quote: Annotated[str | None, typer.Argument(help="The quoted words.")] = None,
+    author: Annotated[str | None, typer.Option("--author", help="Who the words are attributed to.")] = None,
+    batch: Annotated[
+        Path | None, typer.Option("--batch", help='JSONL file: {"id", "quote", "author"} per line.')
+    ] = None,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Tell whether AUTHOR wrote QUOTE, with the evidence.
+
+    Example:  misquote check "the tradition of all dead generations" --author "Karl Marx"
+    """
+    with open_archive(db) as archive:
+        if batch is not None:
+            if quote is not None:
+                raise QueryError("give either a QUOTE or --batch FILE, not both")
+            render.batch(archive.check_batch(_read_lines(batch)), as_json=True)
+            return
+        if quote is None or author is None:
+            raise QueryError('give a quote and --author, e.g. misquote check "..." --author "Karl Marx"')
+        render.verdict(archive.check(quote, author), as_json=json_out)
+
+
+def _read_lines(path: Path) -> list[str]:
+    if str(path) == "-":
+        return sys.stdin.read().splitlines()
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryError(f"cannot read the batch file {path}: {exc}") from exc
+
+
+@dispute_app.command("add")
+def dispute_add(
+    author: Annotated[str, typer.Option("--author", help="The person who denied the words.")],
+    quote: Annotated[str, typer.Option("--quote", help="The words they denied.")],
+    published_in: Annotated[str, typer.Option("--published-in", help="Where the words were attributed to them.")],
+    date: Annotated[str | None, typer.Option("--date", help="When (ISO date).")] = None,
+    rebuttal: Annotated[str | None, typer.Option("--rebuttal", help="DOC_ID or DOC_ID#pN of the denial.")] = None,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Record a person's denial of words attributed to them."""
+    with open_archive(db) as archive:
+        render.disputes([archive.add_dispute(author, quote, published_in, date=date, rebuttal=rebuttal)], as_json=json_out)
+
+
+@dispute_app.command("list")
+def dispute_list(
+    db: DbOption = None,
+    author: Annotated[str | None, typer.Option("--author")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """List the disputes on record."""
+    with open_archive(db) as archive:
+        render.disputes(archive.disputes(author), as_json=json_out)
+
+
+@dispute_app.command("detect")
+def dispute_detect(
+    db: DbOption = None,
+    accept: Annotated[bool, typer.Option("--accept", help="Store the proposals as disputes.")] = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Find published denials ("these were certainly not my words") in the archive and propose disputes."""
+    with open_archive(db) as archive:
+        proposals = archive.detect_disputes()
+        if accept:
+            proposals = [archive.accept_dispute(p) for p in proposals]
+        render.disputes(proposals, as_json=json_out, proposed=not accept)
+
+
+def main() -> None:
+    """Entry point: run the app, mapping misquote's own errors to exit 2 and bugs to exit 1."""
+    try:
+        app(standalone_mode=False)
+    except MisquoteError as exc:
+        render.error(str(exc))
+        sys.exit(2)
+    except (typer.Abort, KeyboardInterrupt):
+        render.error("interrupted")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click usage errors arrive here too
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2)
+        if _state["debug"]:
+            raise
+        render.error(f"internal error ({type(exc).__name__}: {exc}); run with --debug for the traceback and report it")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
