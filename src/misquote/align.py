@@ -4,8 +4,8 @@ Both sides are lists of normalized words (see `text.py`). The edit script comes 
 longest-common-subsequence (Indel) opcodes (C++, bit-parallel) over the whole source window, which
 maximise the words in common; adjacent quote-only and source-only runs are then read as
 substitutions, and the source words before and after the query are trimmed off, which turns the
-global alignment into a local one. Deleted and inserted runs of the same words are reported as one
-transposition.
+global alignment into a local one. A quote-only run and a source-only run of the same words are
+reported as one transposition.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from rapidfuzz.distance import Indel
 from misquote.model import Edit
 
 Op = tuple[str, int, int, int, int]
-"""(tag, q_start, q_end, s_start, s_end) with tag in equal, replace, insert (quote only), delete (source only)."""
+"""(tag, q_start, q_end, s_start, s_end); tag: equal, replace, insert (quote only), delete (source only),
+move / moved (the quote and source sides of a transposition)."""
 
 
 @dataclass
@@ -29,7 +30,7 @@ class Alignment:
     q_end: int
     s_start: int
     s_end: int
-    matches: int
+    matches: float
     identity: float
     coverage: float
     ops: list[Op] = field(default_factory=list)
@@ -42,47 +43,47 @@ class Alignment:
     def edits(self, query: Sequence[str], source: Sequence[str]) -> list[Edit]:
         """The differences as Edits, with the words of each side (normalized forms)."""
         out: list[Edit] = []
+        names = {"replace": "substitute", "insert": "insert", "delete": "delete", "move": "transpose"}
         for tag, qi, qj, si, sj in self.ops:
-            if tag == "equal":
+            if tag in ("equal", "moved"):
                 continue
             q_words = " ".join(query[qi:qj])
-            s_words = " ".join(source[si:sj])
-            op = {"replace": "substitute", "insert": "insert", "delete": "delete"}[tag]
-            out.append(Edit(op, q_words, s_words))  # type: ignore[arg-type]
-        return _transpositions(out)
+            s_words = q_words if tag == "move" else " ".join(source[si:sj])
+            out.append(Edit(names[tag], q_words, s_words))  # type: ignore[arg-type]
+        return out
 
 
-def _transpositions(edits: list[Edit]) -> list[Edit]:
-    """Merge an insertion and a deletion of the same words into one transposition."""
-    merged: list[Edit] = []
-    used: set[int] = set()
-    for i, edit in enumerate(edits):
-        if i in used:
+def _mark_moves(ops: list[Op], query: Sequence[str], source: Sequence[str]) -> list[Op]:
+    """Relabel a quote-only run and a source-only run of the same words as one transposition.
+
+    The quote-only side becomes "move" (reported as the edit) and the source-only side "moved".
+    """
+    ops = list(ops)
+    for i, (tag, qi, qj, _, _) in enumerate(ops):
+        if tag != "insert":
             continue
-        if edit.op in ("insert", "delete"):
-            words = edit.quote if edit.op == "insert" else edit.source
-            other = "delete" if edit.op == "insert" else "insert"
-            for j in range(i + 1, len(edits)):
-                cand = edits[j]
-                if j not in used and cand.op == other and (cand.source or cand.quote) == words:
-                    used.add(j)
-                    merged.append(Edit("transpose", words, words))
-                    break
-            else:
-                merged.append(edit)
-        else:
-            merged.append(edit)
-    return merged
+        for j, (other, _, _, si, sj) in enumerate(ops):
+            # a run moved past at most three words, or a long run (a clause) moved anywhere;
+            # a lone "the" added here and dropped there is an insertion and a deletion
+            between = sum(op[2] - op[1] for op in ops[min(i, j) + 1 : max(i, j)])
+            near = between <= 3 or qj - qi >= 3
+            if other == "delete" and near and list(source[si:sj]) == list(query[qi:qj]):
+                ops[i] = ("move", *ops[i][1:])
+                ops[j] = ("moved", *ops[j][1:])
+                break
+    return ops
 
 
 def _opcodes(query: Sequence[str], source: Sequence[str]) -> list[Op]:
-    """LCS opcodes in our terms, with each adjacent quote-only/source-only pair read as a substitution."""
-    raw: list[Op] = []
-    for o in Indel.opcodes(query, source):
-        # rapidfuzz names ops from the query's view: "delete" drops a query word (the quote has a
-        # word the source lacks: our "insert"), "insert" adds a source word (our "delete").
-        tag = {"equal": "equal", "delete": "insert", "insert": "delete"}[o.tag]
-        raw.append((tag, o.src_start, o.src_end, o.dest_start, o.dest_end))
+    """LCS opcodes in our terms: equal, insert (quote only), delete (source only)."""
+    # rapidfuzz names ops from the query's view: "delete" drops a query word (the quote has a
+    # word the source lacks: our "insert"), "insert" adds a source word (our "delete").
+    tags = {"equal": "equal", "delete": "insert", "insert": "delete"}
+    return [(tags[o.tag], o.src_start, o.src_end, o.dest_start, o.dest_end) for o in Indel.opcodes(query, source)]
+
+
+def _substitutions(raw: list[Op]) -> list[Op]:
+    """Read each adjacent quote-only/source-only pair as a substitution (plus the longer side's rest)."""
     ops: list[Op] = []
     i = 0
     while i < len(raw):
@@ -108,24 +109,50 @@ def local_align(query: Sequence[str], source: Sequence[str]) -> Alignment | None
     """Align `query` inside `source` (a window around a candidate), or None when nothing matches.
 
     Identity is equal words over all alignment columns in the matched region; coverage is the
-    share of the query inside that region.
+    share of the query inside that region. An LCS has many equally long solutions when words
+    repeat ("the ... the"); it is computed forwards and backwards and the more compact one kept.
     """
     if not query or not source:
         return None
-    ops = _opcodes(query, source)
+    n, m = len(query), len(source)
+    forward = _align(query, source, _opcodes(query, source))
+    backward_ops = [
+        (tag, n - qj, n - qi, m - sj, m - si) for tag, qi, qj, si, sj in reversed(_opcodes(query[::-1], source[::-1]))
+    ]
+    backward = _align(query, source, backward_ops)
+    found = [a for a in (forward, backward) if a is not None]
+    if not found:
+        return None
+    return max(found, key=lambda a: (a.identity * a.coverage, -(a.s_end - a.s_start)))
+
+
+def _align(query: Sequence[str], source: Sequence[str], raw: list[Op]) -> Alignment | None:
+    ops = _substitutions(_mark_moves(raw, query, source))
     # Trim what lies outside the local match: source-only words and quote-only words at either end,
     # and substitutions at the ends (an end word that matches nothing is not evidence).
-    while ops and ops[0][0] != "equal":
+    anchors = ("equal", "move", "moved")
+    n = len(query)
+    while ops and ops[0][0] not in anchors and not _end_substitution(ops, 0, n):
         ops.pop(0)
-    while ops and ops[-1][0] != "equal":
+    while ops and ops[-1][0] not in anchors and not _end_substitution(ops, len(ops) - 1, n):
         ops.pop()
-    if not ops:
+    if not ops or all(op[0] not in anchors for op in ops):
         return None
     ops = _trim_weak_ends(ops)
-    q_start, s_start = ops[0][1], ops[0][3]
-    q_end, s_end = ops[-1][2], ops[-1][4]
+    # A transposed word at an end carries no source extent: drop source-only words between it and
+    # the last word that does, and take the source span from the ops that cover source words.
+    on_source = [i for i, op in enumerate(ops) if op[0] in ("equal", "moved", "replace")]
+    if not on_source:
+        return None
+    first, last = on_source[0], on_source[-1]
+    ops = [op for i, op in enumerate(ops) if first <= i <= last or op[0] != "delete"]
+    spans = [op for op in ops if op[0] in ("equal", "moved", "replace", "delete")]
+    q_start, q_end = ops[0][1], ops[-1][2]
+    s_start, s_end = spans[0][3], spans[-1][4]
+    # A transposed word is there, out of place: half a match, and one column rather than two.
     matches = sum(op[2] - op[1] for op in ops if op[0] == "equal")
-    columns = sum(max(op[2] - op[1], op[4] - op[3]) for op in ops)
+    matches += sum(op[2] - op[1] for op in ops if op[0] == "move") / 2
+    columns = sum(max(op[2] - op[1], op[4] - op[3]) for op in ops if op[0] != "moved")
     return Alignment(
         q_start=q_start,
         q_end=q_end,
@@ -136,6 +163,20 @@ def local_align(query: Sequence[str], source: Sequence[str]) -> Alignment | None
         coverage=(q_end - q_start) / len(query),
         ops=ops,
     )
+
+
+def _end_substitution(ops: list[Op], i: int, n: int) -> bool:
+    """True for a short substitution at the very start or end of the quote, next to matching words.
+
+    "as they wish" against "as they please" ends in a substitution that is part of the evidence;
+    without this rule it would be trimmed off as if the quote ended at "they".
+    """
+    tag, qi, qj, _, _ = ops[i]
+    if tag != "replace" or qj - qi > 3:
+        return False
+    neighbour = ops[i + 1] if i == 0 else ops[i - 1] if i > 0 else None
+    at_edge = qi == 0 if i == 0 else qj == n
+    return at_edge and neighbour is not None and neighbour[0] == "equal" and neighbour[2] - neighbour[1] >= 2
 
 
 def _trim_weak_ends(ops: list[Op]) -> list[Op]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from misquote import authors as author_names
 from misquote.align import Alignment, local_align
 from misquote.errors import QueryError
-from misquote.index import candidates
+from misquote.index import Window, candidates
 from misquote.model import Dispute, Document, Match, Verdict
 from misquote.text import Token, clean_text, split_ellipsis, strip_editorial, tokens
 
@@ -285,7 +285,7 @@ class Checker:
                         source.append(tok)
                         source_pos.append(pos)
                         passage_of.append(i)
-            alignment = local_align(words, [t.norm for t in source])
+            alignment = _best_alignment(words, source, source_pos, w)
             if alignment is None:
                 continue
             hit = Hit(rows[w.doc], alignment, passages, source, source_pos, passage_of, q_offset=offset)
@@ -386,6 +386,27 @@ class Checker:
         from misquote.export import citation
 
         return citation(doc, dispute.paragraph)
+
+
+def _best_alignment(words: list[str], source: list[Token], source_pos: list[int], w: Window) -> Alignment | None:
+    """Align against the wide window, and against a tight one around the voted diagonal.
+
+    When the quote's words repeat nearby ("they do not make it ... they do not make it"), the wide
+    window admits a scattered alignment as long as the compact one; the tight window cannot.
+    """
+    norms = [t.norm for t in source]
+    wide = local_align(words, norms)
+    lo = next((i for i, p in enumerate(source_pos) if p >= w.start - 2), 0)
+    hi = next((i for i, p in enumerate(source_pos) if p >= w.end + 2), len(source_pos))
+    tight = local_align(words, norms[lo:hi]) if (lo, hi) != (0, len(source_pos)) else None
+    if tight is not None:
+        tight.s_start += lo
+        tight.s_end += lo
+        tight.ops = [(t, qi, qj, si + lo, sj + lo) for t, qi, qj, si, sj in tight.ops]
+    found = [a for a in (wide, tight) if a is not None]
+    if not found:
+        return None
+    return max(found, key=lambda a: (round(a.identity * a.coverage, 6), -(a.s_end - a.s_start)))
 
 
 def _good_fragment(hit: Hit) -> bool:
