@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from misquote import authors as author_names
+from misquote.article import ArticleReport, check_article
 from misquote.check import Checker
 from misquote.errors import IngestError, QueryError
 from misquote.index import DocumentIndex, document_postings
@@ -268,6 +269,13 @@ class Archive:
                 yield {"id": item_id, "error": f"line {number} is not valid JSON: {exc.msg}"}
             except QueryError as exc:
                 yield {"id": item_id, "error": str(exc)}
+
+    def check_article(
+        self, data: str | bytes, *, lang: str = "auto", kind: str = "auto",
+        title: str | None = None, url: str | None = None,
+    ) -> ArticleReport:
+        """Every quotation of an article (text, HTML or Markdown) with its speaker and verdict."""
+        return check_article(self.checker, data, lang=lang, kind=kind, title=title, url=url)
 
     # -- disputes -------------------------------------------------------------------------------
     def detect_disputes(self) -> list[Dispute]:

@@ -161,6 +161,36 @@ def check(
         render.verdict(archive.check(quote, author), as_json=json_out)
 
 
+@app.command("check-article")
+def check_article(
+    file: Annotated[Path, typer.Argument(help="The article: plain text, HTML or Markdown ('-' for stdin).")],
+    db: DbOption = None,
+    lang: Annotated[str, typer.Option("--lang", help="en | fr | auto")] = "auto",
+    json_out: JsonOption = False,
+    html: Annotated[bool, typer.Option("--html", help="Print a self-contained HTML report.")] = False,
+    claimreview: Annotated[bool, typer.Option("--claimreview", help="Print schema.org ClaimReview JSON-LD.")] = False,
+    url: Annotated[str | None, typer.Option("--url", help="Where the article was published.")] = None,
+) -> None:
+    """Find every quotation in an article, who said it, and check each one.
+
+    Example:  misquote check-article examples/article-en.txt
+    """
+    if lang not in ("en", "fr", "auto"):
+        raise QueryError(f"unknown language {lang!r}: use en, fr or auto")
+    if sum([json_out, html, claimreview]) > 1:
+        raise QueryError("choose one of --json, --html, --claimreview")
+    if str(file) == "-":
+        data: bytes = sys.stdin.buffer.read()
+    else:
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise QueryError(f"cannot read the article {file}: {exc.strerror or exc}") from exc
+    with open_archive(db) as archive:
+        report = archive.check_article(data, lang=lang, url=url)
+    render.article(report, as_json=json_out, html=html, claimreview=claimreview)
+
+
 def _read_lines(path: Path) -> list[str]:
     if str(path) == "-":
         return sys.stdin.read().splitlines()
@@ -208,6 +238,67 @@ def dispute_detect(
         if accept:
             proposals = [archive.accept_dispute(p) for p in proposals]
         render.disputes(proposals, as_json=json_out, proposed=not accept)
+
+
+@app.command()
+def migrate(
+    source: Annotated[str, typer.Option("--from", help="The archive to copy: a file path, sqlite:///... or postgresql://...")],
+    target: Annotated[str, typer.Option("--to", help="An empty database to copy it into.")],
+    json_out: JsonOption = False,
+) -> None:
+    """Copy an archive to another database (SQLite <-> PostgreSQL): every version, file and dispute, verified.
+
+    Example:  misquote migrate --from sqlite:///misquote.db --to postgresql://user@host/misquote
+    """
+    from misquote.store import open_store
+    from misquote.store.migrate import migrate as copy_archive
+
+    if source == target:
+        raise QueryError("--from and --to are the same database: give another --to")
+    src = open_store(source, create=False)
+    try:
+        dst = open_store(target, create=True)
+        try:
+            report = copy_archive(src, dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    if json_out:
+        typer.echo(json.dumps(report.to_dict()))
+    else:
+        typer.echo(
+            f"copied {report.files} files: {report.versions} document versions ({report.documents} current), "
+            f"{report.disputes} disputes; the copy matches the source"
+        )
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    db: DbOption = None,
+    workers: Annotated[int, typer.Option("--workers", help="Server processes (each opens the archive).")] = 1,
+) -> None:
+    """Serve the web UI and the HTTP API (JSON twins under /api, docs at /docs).
+
+    Read-only unless MISQUOTE_ADMIN_TOKEN is set; writes then need `Authorization: Bearer <token>`.
+    Example:  misquote serve --db misquote.db   then open http://127.0.0.1:8000/
+    """
+    import os
+
+    import uvicorn
+
+    from misquote.api import create_app
+
+    app_ = create_app(db)  # opens the archive now, so a missing database is reported before listening
+    if workers > 1:
+        app_.state.archive.close()
+        if db:
+            os.environ["MISQUOTE_DB"] = db
+        uvicorn.run("misquote.api:app_from_env", factory=True, host=host, port=port, workers=workers)
+    else:
+        uvicorn.run(app_, host=host, port=port)
 
 
 def main() -> None:

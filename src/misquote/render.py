@@ -192,3 +192,29 @@ def disputes(items: list[Dispute], *, as_json: bool, proposed: bool = False) -> 
         head = "[yellow]proposed[/]" if proposed else f"[bold]#{d.id}[/]"
         out.print(f"{head} {escape(d.author)} denied “{escape(d.quote)}” — published in {escape(d.published_in)}"
                   f" ({d.date or 'undated'}); rebuttal: {d.rebuttal_document_id or '—'}#{d.paragraph or ''}")
+
+
+def article(report: Any, *, as_json: bool, html: bool, claimreview: bool) -> None:
+    if as_json:
+        _json(report.to_dict())
+        return
+    if html:
+        sys.stdout.write(report.to_html())
+        return
+    if claimreview:
+        sys.stdout.write(json.dumps(report.claimreview(), ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("#", "quotation", "speaker", "kind", "verdict", "where")
+    for i, q in enumerate(report.quotations, start=1):
+        text = q.quotation.text if len(q.quotation.text) < 90 else q.quotation.text[:87] + "…"
+        speaker = q.quotation.speaker or "—"
+        if q.author and q.author != q.quotation.speaker:
+            speaker += f" → {q.author}"
+        if q.check:
+            verdict_text = f"[{VERDICT_STYLE[q.check.verdict]}]{q.check.verdict}[/]"
+            m = q.check.matches[0] if q.check.matches else None
+            where = f"{m.title} #{m.paragraph}" if m and q.check.verdict != "not_found" else ""
+        else:
+            verdict_text, where = f"[dim]{escape(q.note or '')}[/]", ""
+        table.add_row(str(i), escape(text), escape(speaker), q.quotation.kind, verdict_text, escape(where))
+    out.print(table)
