@@ -200,12 +200,10 @@ class Checker:
 
     def _misattributed(self, query: Query, other: list[Hit]) -> Verdict:
         found = sorted((h for h in other if h.adequate()), key=lambda h: (-round(h.strength, 2), h.row.year or 9999))
-        real: list[str] = []
-        for h in found:
-            who = h.quoted_from if h.quoted_from and h.row.author == h.quoted_from else None
-            name = who or (h.row.author if h.quoted_from is None else h.quoted_from)
-            if name and name not in real:
-                real.append(name)
+        # The real author is whoever wrote the words in their own voice; only when the words stand
+        # nowhere but inside quotations is the quoted person (Hegel in Marx) named instead.
+        own_voice = [h.row.author for h in found if h.quoted_from is None]
+        real = list(dict.fromkeys(own_voice or [h.quoted_from or h.row.author for h in found]))
         dated = sorted(found, key=lambda h: (h.row.year is None, h.row.year or 0))
         earliest = dated[0]
         matches = [earliest] + [h for h in found if h is not earliest][:4]
