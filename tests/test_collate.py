@@ -269,3 +269,21 @@ def test_different_languages_give_one_rewrite() -> None:
     app = collate([Witness("en", english), Witness("fr", french)])
     assert_offsets(app)
     assert [locus.type for locus in app.loci] == ["substitution"]
+
+
+def test_cli_collates_two_archive_documents(tmp_path):
+    """`misquote collate` takes archive ids or files and prints the DESIGN.md JSON."""
+    import subprocess
+    import sys
+
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("Title\n\nThe quick brown fox jumps over the lazy dog. It was a dark night.\n")
+    second.write_text("Title\n\nThe quick red fox jumps over the dog. It was a dark and stormy night.\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "misquote.cli", "collate", str(first), str(second), "--labels", "A,B", "--json",
+         "--db", str(tmp_path / "a.db")], capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["base"] == "A" and [w["label"] for w in data["witnesses"]] == ["A", "B"]
+    assert [locus["type"] for locus in data["loci"]] == ["substitution", "omission", "addition"]

@@ -20,6 +20,7 @@ from typing import Any
 from misquote import authors as author_names
 from misquote.article import ArticleReport, check_article
 from misquote.check import Checker
+from misquote.collate import Witness
 from misquote.errors import IngestError, QueryError
 from misquote.index import DocumentIndex, document_postings
 from misquote.ingest import READER_VERSIONS, is_content_file, read
@@ -239,6 +240,33 @@ class Archive:
 
     def stats(self) -> Stats:
         return self.store.stats()
+
+    def witness(self, ref: str | os.PathLike[str], label: str | None = None) -> Witness:
+        """A witness to collate: a document id of the archive, or a file any reader takes."""
+        ref_str = str(ref)
+        doc = self.document(ref_str)
+        if doc is None:
+            path = Path(ref_str)
+            if not path.is_file():
+                raise QueryError(f"{ref_str!r} is neither a document id of the archive nor a file")
+            docs = read(ref_str, path.read_bytes())
+            doc = docs[0]
+            doc_id = None
+        else:
+            doc_id = doc.id
+        default = doc.edition or (doc.written or "")[:4] or doc.title
+        return Witness(label or default or ref_str, doc.text, doc_id)
+
+    def editions(self, doc_id: str) -> list[dict[str, Any]]:
+        """Other documents that are witnesses of the same work: same author and same title."""
+        doc = self.document(doc_id)
+        if doc is None:
+            raise QueryError(f"no document {doc_id!r} in the archive")
+        key = words(doc.work or doc.title)
+        return [
+            row for row in self.store.documents(doc.author)
+            if row["id"] != doc_id and words(row["title"]) == key
+        ]
 
     # -- checking -------------------------------------------------------------------------------
     def check(self, quote: str, author: str) -> Verdict:

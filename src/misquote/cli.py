@@ -191,6 +191,39 @@ def check_article(
     render.article(report, as_json=json_out, html=html, claimreview=claimreview)
 
 
+@app.command()
+def collate(
+    witnesses: Annotated[list[str], typer.Argument(help="Document ids of the archive or files, two or more.")],
+    db: DbOption = None,
+    base: Annotated[str | None, typer.Option("--base", help="Label of the base witness (default: the first).")] = None,
+    labels: Annotated[str | None, typer.Option("--labels", help="Comma-separated labels, one per witness.")] = None,
+    ignore: Annotated[str, typer.Option("--ignore", help="Variant types to hide: spelling,punctuation,case")] = "",
+    json_out: JsonOption = False,
+    with_text: Annotated[bool, typer.Option("--with-text", help="With --json: include each witness's text.")] = False,
+    tei: Annotated[bool, typer.Option("--tei", help="TEI P5 parallel segmentation.")] = False,
+    html: Annotated[bool, typer.Option("--html", help="A side-by-side reading view.")] = False,
+    summary: Annotated[bool, typer.Option("--summary", help="What each witness cut, added, changed, in words.")] = False,
+) -> None:
+    """Collate editions: what each witness cut, added or changed against the base.
+
+    Example:  misquote collate origin-1859.txt origin-1872.txt --labels 1859,1872 --summary
+    """
+    from misquote.collate import collate as run_collate
+
+    if sum([json_out, tei, html, summary]) > 1:
+        raise QueryError("choose one of --json, --tei, --html, --summary")
+    names = [x.strip() for x in labels.split(",")] if labels else [None] * len(witnesses)
+    if len(names) != len(witnesses):
+        raise QueryError(f"--labels has {len(names)} labels for {len(witnesses)} witnesses")
+    with open_archive(db, create=True) as archive:
+        texts = [archive.witness(ref, name) for ref, name in zip(witnesses, names, strict=True)]
+    for i, w in enumerate(texts):  # two editions of the same year still need distinct labels
+        if [x.label for x in texts].count(w.label) > 1:
+            w.label = f"{w.label}-{i + 1}"
+    apparatus = run_collate(texts, base=base, ignore={x.strip() for x in ignore.split(",") if x.strip()})
+    render.apparatus(apparatus, as_json=json_out, with_text=with_text, tei=tei, html=html)
+
+
 def _read_lines(path: Path) -> list[str]:
     if str(path) == "-":
         return sys.stdin.read().splitlines()

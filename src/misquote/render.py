@@ -218,3 +218,14 @@ def article(report: Any, *, as_json: bool, html: bool, claimreview: bool) -> Non
             verdict_text, where = f"[dim]{escape(q.note or '')}[/]", ""
         table.add_row(str(i), escape(text), escape(speaker), q.quotation.kind, verdict_text, escape(where))
     out.print(table)
+
+
+def apparatus(app: Any, *, as_json: bool, with_text: bool, tei: bool, html: bool) -> None:
+    if as_json:
+        _json(app.to_dict(with_text=with_text))
+    elif tei:
+        sys.stdout.write(app.to_tei() + "\n")
+    elif html:
+        sys.stdout.write(app.to_html() + "\n")
+    else:
+        out.print(escape(app.summary()))
