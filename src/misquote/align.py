@@ -62,12 +62,14 @@ def _mark_moves(ops: list[Op], query: Sequence[str], source: Sequence[str]) -> l
     for i, (tag, qi, qj, _, _) in enumerate(ops):
         if tag != "insert":
             continue
+        moved = list(query[qi:qj])
         for j, (other, _, _, si, sj) in enumerate(ops):
+            if other != "delete" or sj - si != qj - qi or list(source[si:sj]) != moved:
+                continue
             # a run moved past at most three words, or a long run (a clause) moved anywhere;
             # a lone "the" added here and dropped there is an insertion and a deletion
             between = sum(op[2] - op[1] for op in ops[min(i, j) + 1 : max(i, j)])
-            near = between <= 3 or qj - qi >= 3
-            if other == "delete" and near and list(source[si:sj]) == list(query[qi:qj]):
+            if between <= 3 or qj - qi >= 3:
                 ops[i] = ("move", *ops[i][1:])
                 ops[j] = ("moved", *ops[j][1:])
                 break

@@ -14,6 +14,7 @@ The rules (DESIGN.md, "Verdicts"), in the order they are applied:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,7 @@ ALTERED_COVERAGE = 0.8
 # An ellipsis may skip words of one passage, not jump across a book.
 MAX_ELLIPSIS_GAP = 1500
 FRAGMENT_MIN_WORDS = 3
+_QUOTE_MARKS = re.compile("[\"“”«»„‹›‘’]|^\\s*[—–-]")
 
 
 @dataclass
@@ -115,6 +117,7 @@ class Checker:
         self.store = store
         self._authors: list[str] | None = None
         self._rows: dict[int, DocRow] = {}
+        self._resolved: dict[str, list[str]] = {}
 
     def known_authors(self) -> list[str]:
         if self._authors is None:
@@ -128,10 +131,13 @@ class Checker:
         known = self.known_authors()
         if not known:
             raise QueryError("the archive is empty: ingest documents first (misquote ingest PATH)")
+        if name in self._resolved:
+            return self._resolved[name]
         found = author_names.resolve(name, known)
         if not found:
             near = ", ".join(author_names.closest(name, known))
             raise QueryError(f"no author in the archive matches {name!r}; the closest names are: {near}")
+        self._resolved[name] = found
         return found
 
     # -- the check ------------------------------------------------------------------------------
@@ -139,7 +145,7 @@ class Checker:
         """The verdict on `quote` attributed to `author` (see the module docstring for the rules)."""
         query = Query.parse(quote)
         names = self.resolve_author(author)
-        hits = self._search(query)
+        hits = self._search(query, names)
         own = [h for h in hits if h.row.author in names and h.quoted_from is None]
         other = [h for h in hits if not (h.row.author in names and h.quoted_from is None)]
         verdict = self._judge(query, names, own, other)
@@ -256,17 +262,22 @@ class Checker:
         )
 
     # -- finding --------------------------------------------------------------------------------
-    def _search(self, query: Query) -> list[Hit]:
+    def _search(self, query: Query, names: list[str]) -> list[Hit]:
         """Align the whole quote (and each ellipsis fragment) against its candidate windows."""
-        parts = [(0, len(query.words))]
+        hits = self._align_part(query.words, 0, stop_for=names)
         if len(query.fragments) > 1:
-            parts += [f for f in query.fragments if f[1] - f[0] >= 1]
-        hits: list[Hit] = []
-        for lo, hi in parts:
-            hits += self._align_part(query.words[lo:hi], lo)
+            for lo, hi in query.fragments:
+                hits += self._align_part(query.words[lo:hi], lo)
         return _dedupe(hits)
 
-    def _align_part(self, words: list[str], offset: int, limit: int = 12) -> list[Hit]:
+    def _align_part(
+        self, words: list[str], offset: int, limit: int = 12, stop_for: list[str] | None = None
+    ) -> list[Hit]:
+        """Hits of `words` in the best candidate windows, best voted first.
+
+        With `stop_for`, stop at the first verbatim hit in the own words of one of those authors:
+        nothing later can change a verbatim verdict, and most checks are of real quotes.
+        """
         windows = candidates(self.store, words, limit=limit)
         rows = self._doc_rows({w.doc for w in windows})
         hits: list[Hit] = []
@@ -289,6 +300,9 @@ class Checker:
             hit = Hit(rows[w.doc], alignment, passages, source, source_pos, passage_of, q_offset=offset)
             hit.quoted_from = _quoted_from(hit)
             hits.append(hit)
+            if stop_for and hit.exact and alignment.coverage == 1.0 and hit.quoted_from is None \
+                    and hit.row.author in stop_for:
+                break
         return hits
 
     def _doc_rows(self, rowids: set[int]) -> dict[int, DocRow]:
@@ -393,7 +407,6 @@ def _best_alignment(words: list[str], source: list[Token], source_pos: list[int]
     window admits a scattered alignment as long as the compact one; the tight window cannot.
     """
     norms = [t.norm for t in source]
-    wide = local_align(words, norms)
     lo = next((i for i, p in enumerate(source_pos) if p >= w.start - 2), 0)
     hi = next((i for i, p in enumerate(source_pos) if p >= w.end + 2), len(source_pos))
     tight = local_align(words, norms[lo:hi]) if (lo, hi) != (0, len(source_pos)) else None
@@ -401,6 +414,9 @@ def _best_alignment(words: list[str], source: list[Token], source_pos: list[int]
         tight.s_start += lo
         tight.s_end += lo
         tight.ops = [(t, qi, qj, si + lo, sj + lo) for t, qi, qj, si, sj in tight.ops]
+        if tight.exact and tight.coverage == 1.0:
+            return tight
+    wide = local_align(words, norms)
     found = [a for a in (wide, tight) if a is not None]
     if not found:
         return None
@@ -446,7 +462,7 @@ def _quoted_from(hit: Hit) -> str | None:
             return p.speaker or "someone quoted by the author"
         if p.kind == "note" and p.speaker:
             return p.speaker
-    if kinds <= {"text", "heading", "signature", "dateline"}:
+    if kinds <= {"text", "heading", "signature", "dateline"} and hit.adequate():
         p = hit.passages[hit.passage_of[a.s_start]]
         speaker = _inline_quotation(p.text, hit.source[a.s_start].start, hit.source[a.s_end - 1].end)
         if speaker is not None:
@@ -457,6 +473,9 @@ def _quoted_from(hit: Hit) -> str | None:
 def _inline_quotation(text: str, start: int, end: int) -> str | None:
     """The speaker of a quotation in `text` that holds [start, end), or "" when unknown; None if none."""
     from misquote.extract import quotations
+
+    if not _QUOTE_MARKS.search(text):
+        return None
 
     for q in quotations(text):
         if q.start <= start and end <= q.end:

@@ -86,13 +86,20 @@ class Window:
 
 
 def _probe_words(query: Sequence[str], df: dict[str, int], per_stretch: int = 2, stretch: int = 6) -> list[int]:
-    """Indexes of the quote words to look up: the rarest known words of every stretch of the quote."""
+    """Indexes of the quote words to look up: the rarest known words of every stretch of the quote.
+
+    Stop words are looked up only when the whole quote has nothing else ("to be or not to be"):
+    their postings are the longest in the index and tell the least.
+    """
+    known = [i for i in range(len(query)) if df.get(query[i], 0) > 0]
+    informative = {i for i in known if query[i] not in STOPWORDS}
+    if not informative:
+        return sorted(sorted(known, key=lambda i: df[query[i]])[:per_stretch])
     chosen: set[int] = set()
     for begin in range(0, len(query), stretch):
-        part = [i for i in range(begin, min(begin + stretch, len(query))) if df.get(query[i], 0) > 0]
-        informative = [i for i in part if query[i] not in STOPWORDS] or part
-        informative.sort(key=lambda i: df[query[i]])
-        chosen.update(informative[:per_stretch])
+        part = [i for i in range(begin, min(begin + stretch, len(query))) if i in informative]
+        part.sort(key=lambda i: df[query[i]])
+        chosen.update(part[:per_stretch])
     return sorted(chosen)
 
 
@@ -108,33 +115,51 @@ def candidates(store: Store, query: Sequence[str], limit: int = 12) -> list[Wind
         by_word[query[i]].append(i)
     postings = store.postings({vocab[w][0] for w in by_word})
     ids_to_word = {vocab[w][0]: w for w in by_word}
-    # hits per document: arrays of diagonal (position - quote index) and quote index
-    diag: dict[int, list[np.ndarray]] = defaultdict(list)
-    qidx: dict[int, list[np.ndarray]] = defaultdict(list)
+    docs_l: list[np.ndarray] = []
+    diag_l: list[np.ndarray] = []
+    qidx_l: list[np.ndarray] = []
     for wid, rows in postings.items():
+        if not rows:
+            continue
+        # all of a word's postings in three numpy calls, not three per document
+        pos = np.frombuffer(b"".join(blob for _, blob in rows), dtype=np.uint32).astype(np.int64)
+        doc_of = np.repeat(np.fromiter((doc for doc, _ in rows), dtype=np.int64, count=len(rows)),
+                           [len(blob) // 4 for _, blob in rows])
         for q_i in by_word[ids_to_word[wid]]:
-            for doc, blob in rows:
-                pos = np.frombuffer(blob, dtype=np.uint32).astype(np.int64)
-                diag[doc].append(pos - q_i)
-                qidx[doc].append(np.full(len(pos), q_i, dtype=np.int64))
-    slack = max(4, len(query) // 4)
-    windows: list[Window] = []
-    for doc, diags in diag.items():
-        d = np.concatenate(diags)
-        q = np.concatenate(qidx[doc])
-        order = np.argsort(d, kind="stable")
-        d, q = d[order], q[order]
-        # split the sorted diagonals into clusters wherever consecutive ones are more than `slack` apart
-        breaks = np.flatnonzero(np.diff(d) > slack) + 1
-        for lo, hi in zip(np.r_[0, breaks], np.r_[breaks, len(d)], strict=True):
-            qs = q[lo:hi]
-            votes = len(np.unique(qs))
-            windows.append(
-                Window(doc, int(d[lo]), int(d[hi - 1]) + len(query), votes, int(qs.min()), int(qs.max()) + 1)
-            )
-    windows.sort(key=lambda w: (-w.votes, w.doc, w.start))
-    if not windows:
+            docs_l.append(doc_of)
+            diag_l.append(pos - q_i)
+            qidx_l.append(np.full(len(pos), q_i, dtype=np.int64))
+    if not docs_l:
         return []
-    best = windows[0].votes
+    docs, diag, qidx = np.concatenate(docs_l), np.concatenate(diag_l), np.concatenate(qidx_l)
+    # One vectorized pass: sort hits by (document, diagonal); a new cluster starts wherever the
+    # document changes or consecutive diagonals are more than `slack` apart.
+    order = np.lexsort((diag, docs))
+    docs, diag, qidx = docs[order], diag[order], qidx[order]
+    slack = max(4, len(query) // 4)
+    new_cluster = np.ones(len(docs), dtype=bool)
+    new_cluster[1:] = (docs[1:] != docs[:-1]) | (diag[1:] - diag[:-1] > slack)
+    cluster = np.cumsum(new_cluster) - 1
+    # votes = distinct quote words per cluster, counted only in clusters with two hits or more
+    # when there are any (most clusters are lone hits of a common word)
+    clusters = int(cluster[-1]) + 1
+    hits = np.bincount(cluster, minlength=clusters)
+    keep = hits[cluster] >= (2 if hits.max() >= 2 else 1)
+    keys = np.sort(cluster[keep] * (len(query) + 1) + qidx[keep])
+    distinct = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+    votes = np.bincount(distinct // (len(query) + 1), minlength=clusters)
+    best = int(votes.max())
     floor = 1 if best <= 2 else max(2, best // 3)
-    return [w for w in windows if w.votes >= floor][:limit]
+    chosen = np.flatnonzero(votes >= floor)
+    chosen = chosen[np.lexsort((chosen, -votes[chosen]))][:limit]
+    starts = np.flatnonzero(new_cluster)
+    ends = np.r_[starts[1:], len(docs)]
+    windows: list[Window] = []
+    for c in chosen:
+        lo, hi = starts[c], ends[c]
+        qs = qidx[lo:hi]
+        windows.append(
+            Window(int(docs[lo]), int(diag[lo]), int(diag[hi - 1]) + len(query), int(votes[c]),
+                   int(qs.min()), int(qs.max()) + 1)
+        )
+    return windows
