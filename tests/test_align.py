@@ -27,8 +27,9 @@ def test_exact_substring_is_exact_with_full_coverage():
     ("quote", "expected"),
     [
         pytest.param("the present Soviet regime, as well as", [("substitute", "soviet", "chinese")], id="substitution"),
-        pytest.param("the present Chinese regime, as well as the old Russian regime",
-                     [("insert", "old", "")], id="insertion"),
+        pytest.param(
+            "the present Chinese regime, as well as the old Russian regime", [("insert", "old", "")], id="insertion"
+        ),
         pytest.param("the present regime, as well as the Russian", [("delete", "", "chinese")], id="deletion"),
     ],
 )

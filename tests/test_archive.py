@@ -20,7 +20,11 @@ from tests.conftest import CORPORA, SEED
 def test_the_seed_keeps_its_provenance(archive):
     doc = archive.ingest_one(SEED)
     assert (doc.title, doc.author, doc.written, doc.transcriber) == (
-        "Corrections to France-Soir Interview", "Natalia Sedova Trotsky", "1961-11-09", "Mike Bessler")
+        "Corrections to France-Soir Interview",
+        "Natalia Sedova Trotsky",
+        "1961-11-09",
+        "Mike Bessler",
+    )
     assert doc.notes[0].by == "MIA"
     assert archive.document(doc.id).to_dict() == doc.to_dict()
 
@@ -90,8 +94,11 @@ def test_an_sqlite_file_of_another_program_is_refused(tmp_path):
 def test_killed_mid_ingest_leaves_whole_documents_only(tmp_path):
     db = tmp_path / "killed.db"
     folder = CORPORA / "gutenberg/authors/Twain_Mark"
-    proc = subprocess.Popen([sys.executable, "-m", "misquote.cli", "ingest", str(folder), "--db", str(db), "--json"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "misquote.cli", "ingest", str(folder), "--db", str(db), "--json"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 60
     while time.time() < deadline:  # kill once some documents are in, so the kill lands mid-run
         time.sleep(0.3)

@@ -37,10 +37,13 @@ def test_verbatim_with_evidence_and_citation(archive):
     "quote",
     [
         pytest.param("men make THEIR own history; but they do not make it — as they please!", id="case-punctuation"),
-        pytest.param("“The tradition of all dead generations weighs like a nightmare on the brains of the living.”",
-                     id="curly-quotes"),
-        pytest.param("Men make their own history ... they do not make it under self-selected circumstances",
-                     id="ellipsis"),
+        pytest.param(
+            "“The tradition of all dead generations weighs like a nightmare on the brains of the living.”",
+            id="curly-quotes",
+        ),
+        pytest.param(
+            "Men make their own history ... they do not make it under self-selected circumstances", id="ellipsis"
+        ),
         pytest.param("Men make their own history, but they [men] do not make it as they please", id="editorial"),
         pytest.param("make their own history, but they do not make it", id="truncated"),
     ],
@@ -52,12 +55,21 @@ def test_verbatim_variants(archive, quote):
 @pytest.mark.parametrize(
     ("quote", "edits"),
     [
-        pytest.param("Men make their own history, but they do not make it just as they wish",
-                     [("insert", "just", ""), ("substitute", "wish", "please")], id="two-words"),
-        pytest.param("Men make their own history, but they do not make it as they pleese", [("substitute", "pleese", "please")],
-                     id="ocr-noise"),
-        pytest.param("The tradition of all the dead generations weighs like a nightmare on the brains of living",
-                     [("insert", "the", ""), ("delete", "", "the")], id="insert-delete"),
+        pytest.param(
+            "Men make their own history, but they do not make it just as they wish",
+            [("insert", "just", ""), ("substitute", "wish", "please")],
+            id="two-words",
+        ),
+        pytest.param(
+            "Men make their own history, but they do not make it as they pleese",
+            [("substitute", "pleese", "please")],
+            id="ocr-noise",
+        ),
+        pytest.param(
+            "The tradition of all the dead generations weighs like a nightmare on the brains of living",
+            [("insert", "the", ""), ("delete", "", "the")],
+            id="insert-delete",
+        ),
     ],
 )
 def test_altered_lists_the_word_edits(archive, quote, edits):
@@ -68,8 +80,10 @@ def test_altered_lists_the_word_edits(archive, quote, edits):
 
 
 def test_spliced_fragments_from_different_paragraphs(archive):
-    quote = ("Men make their own history, but they do not make it as they please "
-             "the heroes as well as the parties and the masses of the old French Revolution")
+    quote = (
+        "Men make their own history, but they do not make it as they please "
+        "the heroes as well as the parties and the masses of the old French Revolution"
+    )
     v = archive.check(quote, "Karl Marx")
     assert v.verdict == "spliced"
     assert len(v.matches) == 2 and v.matches[0].paragraph != v.matches[1].paragraph
@@ -107,8 +121,9 @@ def test_france_soir_words_are_disputed_after_detection(tmp_path):
 
 
 def test_not_found_lists_the_closest_passages(archive):
-    v = archive.check("It is a truth universally acknowledged, that a single man in possession of a good fortune",
-                      "Karl Marx")
+    v = archive.check(
+        "It is a truth universally acknowledged, that a single man in possession of a good fortune", "Karl Marx"
+    )
     assert v.verdict == "not_found"
     assert v.score < 0.75
 
@@ -116,7 +131,9 @@ def test_not_found_lists_the_closest_passages(archive):
 def test_ambiguous_surname_checks_every_candidate(tmp_path):
     with Archive(tmp_path / "a.db") as a:
         a.ingest([SEED])
-        a.store.add_documents("f" * 64, "x/trotsky.txt", [_doc("Leon Trotsky", "The permanent revolution is the answer")])
+        a.store.add_documents(
+            "f" * 64, "x/trotsky.txt", [_doc("Leon Trotsky", "The permanent revolution is the answer")]
+        )
         v = a.check("a great revolutionary like Leon Trotsky", "Trotsky")
         assert v.verdict == "verbatim"
         assert v.candidates == ["Leon Trotsky", "Natalia Sedova Trotsky"]
@@ -157,6 +174,16 @@ def test_json_shape_is_the_contract(archive):
     data = archive.check("Men make their own history", "Karl Marx").to_dict()
     assert set(data) >= {"id", "verdict", "score", "author", "matches", "dispute", "citation"}
     assert set(data["matches"][0]) == {
-        "document_id", "author", "title", "written", "paragraph", "start", "end", "text",
-        "identity", "coverage", "edits", "quoted_from",
+        "document_id",
+        "author",
+        "title",
+        "written",
+        "paragraph",
+        "start",
+        "end",
+        "text",
+        "identity",
+        "coverage",
+        "edits",
+        "quoted_from",
     }

@@ -18,7 +18,10 @@ BRUMAIRE = ROOT.parent / "shared/corpora/mia/html/marx/works/1852/18th-brumaire/
 def run(*args: str, db: Path, input: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "misquote.cli", *args, "--db", str(db)],
-        capture_output=True, text=True, input=input, timeout=120,
+        capture_output=True,
+        text=True,
+        input=input,
+        timeout=120,
     )
 
 
@@ -32,8 +35,12 @@ def db(tmp_path_factory) -> Path:
 
 
 def test_france_soir_words_are_disputed_end_to_end(db):
-    assert json.loads(run("check", "the spiritual father of Mao Tse-Tung", "--author", "Natalia Sedova", "--json",
-                          db=db).stdout)["verdict"] == "verbatim"
+    assert (
+        json.loads(
+            run("check", "the spiritual father of Mao Tse-Tung", "--author", "Natalia Sedova", "--json", db=db).stdout
+        )["verdict"]
+        == "verbatim"
+    )
     detected = run("dispute", "detect", "--accept", "--json", db=db)
     assert detected.returncode == 0, detected.stderr
     [dispute] = json.loads(detected.stdout)

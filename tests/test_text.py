@@ -24,7 +24,12 @@ def test_normalize(original, expected):
 def test_tokens_keep_offsets_into_the_original():
     text = "It says “She (i.e., myself) hopes”"
     assert [(t.norm, text[t.start : t.end]) for t in tokens(text)] == [
-        ("it", "It"), ("says", "says"), ("she", "She"), ("i", "i"), ("e", "e"), ("myself", "myself"),
+        ("it", "It"),
+        ("says", "says"),
+        ("she", "She"),
+        ("i", "i"),
+        ("e", "e"),
+        ("myself", "myself"),
         ("hopes", "hopes"),
     ]
 

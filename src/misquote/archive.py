@@ -1,9 +1,9 @@
 """The Python API: an `Archive` over a store, the one object the CLI and the web app call.
 
-    from misquote import Archive
-    archive = Archive("misquote.db")
-    archive.ingest(["../shared/seed"])
-    archive.check("the spiritual father of Mao Tse-Tung", "Natalia Sedova")
+from misquote import Archive
+archive = Archive("misquote.db")
+archive.ingest(["../shared/seed"])
+archive.check("the spiritual father of Mao Tse-Tung", "Natalia Sedova")
 """
 
 from __future__ import annotations
@@ -263,10 +263,7 @@ class Archive:
         if doc is None:
             raise QueryError(f"no document {doc_id!r} in the archive")
         key = words(doc.work or doc.title)
-        return [
-            row for row in self.store.documents(doc.author)
-            if row["id"] != doc_id and words(row["title"]) == key
-        ]
+        return [row for row in self.store.documents(doc.author) if row["id"] != doc_id and words(row["title"]) == key]
 
     # -- checking -------------------------------------------------------------------------------
     def check(self, quote: str, author: str) -> Verdict:
@@ -289,7 +286,7 @@ class Archive:
                 item_id = item.get("id", number)
                 quote, author = item.get("quote"), item.get("author")
                 if not isinstance(quote, str) or not isinstance(author, str):
-                    raise QueryError(f"line {number} needs string fields \"quote\" and \"author\"")
+                    raise QueryError(f'line {number} needs string fields "quote" and "author"')
                 verdict = self.check(quote, author)
                 verdict.id = item_id
                 yield verdict.to_dict()
@@ -299,8 +296,13 @@ class Archive:
                 yield {"id": item_id, "error": str(exc)}
 
     def check_article(
-        self, data: str | bytes, *, lang: str = "auto", kind: str = "auto",
-        title: str | None = None, url: str | None = None,
+        self,
+        data: str | bytes,
+        *,
+        lang: str = "auto",
+        kind: str = "auto",
+        title: str | None = None,
+        url: str | None = None,
     ) -> ArticleReport:
         """Every quotation of an article (text, HTML or Markdown) with its speaker and verdict."""
         return check_article(self.checker, data, lang=lang, kind=kind, title=title, url=url)
@@ -355,3 +357,49 @@ class Archive:
         if author:
             return [d for name in self.checker.resolve_author(author) for d in self.store.disputes(name)]
         return self.store.disputes()
+
+    # -- text reuse -----------------------------------------------------------------------------
+    def reuse(
+        self,
+        *,
+        author: str | None = None,
+        min_words: int = 15,
+        engine: str = "local",
+        master: str | None = None,
+        out_dir: str | os.PathLike[str] | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> Any:
+        """Passages shared between documents, clustered (see `reuse.find_reuse`); `engine` is local or spark."""
+        from misquote import reuse
+
+        name = None
+        if author:
+            names = self.checker.resolve_author(author)
+            if len(names) > 1:
+                raise QueryError(f"{author!r} can mean {', '.join(names)}: give the full name")
+            name = names[0]
+        if engine == "local":
+            return reuse.find_reuse(self.store, name, min_words, out_dir, progress)
+        if engine == "spark":
+            from misquote import spark
+
+            return spark.find_reuse(
+                self.store, master=master, author=name, min_words=min_words, out_dir=out_dir, progress=progress
+            )
+        raise QueryError(f"unknown engine {engine!r}: use local or spark")
+
+    def align(self, a: str, b: str, *, min_words: int = 15) -> list[Any]:
+        """The reused passages between two documents, each a document id in the archive or a file."""
+        from misquote.reuse import align_documents
+
+        return align_documents(self._text_of(a), self._text_of(b), min_words)
+
+    def _text_of(self, ref: str) -> str:
+        doc = self.document(ref)
+        if doc is not None:
+            return doc.text
+        path = Path(ref)
+        if not path.is_file():
+            raise QueryError(f"{ref!r} is neither a document id in the archive nor a file: see misquote documents")
+        docs = read(str(path))
+        return "\n\n".join(d.text for d in docs)

@@ -47,8 +47,12 @@ class ArticleReport:
     url: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "title": self.title, "url": self.url,
-                "quotations": [q.to_dict() for q in self.quotations]}
+        return {
+            "text": self.text,
+            "title": self.title,
+            "url": self.url,
+            "quotations": [q.to_dict() for q in self.quotations],
+        }
 
     @property
     def verdicts(self) -> list[Verdict]:
@@ -81,8 +85,13 @@ class ArticleReport:
 
 
 def check_article(
-    checker: Checker, data: str | bytes, *, lang: str = "auto", kind: str = "auto",
-    title: str | None = None, url: str | None = None,
+    checker: Checker,
+    data: str | bytes,
+    *,
+    lang: str = "auto",
+    kind: str = "auto",
+    title: str | None = None,
+    url: str | None = None,
 ) -> ArticleReport:
     """Extract the quotations of an article (text, HTML or Markdown) and check each one."""
     text = article_text(data, kind)  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from misquote import authors as author_names
@@ -37,7 +38,7 @@ ALTERED_COVERAGE = 0.8
 # An ellipsis may skip words of one passage, not jump across a book.
 MAX_ELLIPSIS_GAP = 1500
 FRAGMENT_MIN_WORDS = 3
-_QUOTE_MARKS = re.compile("[\"“”«»„‹›‘’]|^\\s*[—–-]")
+_QUOTE_MARKS = re.compile('["“”«»„‹›‘’]|^\\s*[—–-]')
 
 
 @dataclass
@@ -88,7 +89,7 @@ class Query:
     @classmethod
     def parse(cls, quote: str) -> Query:
         if not isinstance(quote, str) or not quote.strip():
-            raise QueryError("the quote is empty: give the words to check, e.g. misquote check \"...\" --author NAME")
+            raise QueryError('the quote is empty: give the words to check, e.g. misquote check "..." --author NAME')
         if len(quote) > MAX_QUOTE_CHARS:
             raise QueryError(
                 f"the quote is {len(quote):,} characters long; the limit is {MAX_QUOTE_CHARS:,}: "
@@ -127,7 +128,7 @@ class Checker:
     def resolve_author(self, name: str) -> list[str]:
         """The archive authors a name can mean; QueryError with the closest names when none."""
         if not isinstance(name, str) or not name.strip():
-            raise QueryError("no author given: say who the quote is attributed to, e.g. --author \"Karl Marx\"")
+            raise QueryError('no author given: say who the quote is attributed to, e.g. --author "Karl Marx"')
         known = self.known_authors()
         if not known:
             raise QueryError("the archive is empty: ingest documents first (misquote ingest PATH)")
@@ -175,24 +176,30 @@ class Checker:
             return self._verdict("verbatim", 1.0, query, combined, "Verbatim: every word is in {where}, in order.")
         if best_own is not None and best_own.exact and best_own.alignment.coverage == 1.0:
             return self._verdict("verbatim", 1.0, query, [best_own], "Verbatim: every word is in {where}, in order.")
-        if best_other is not None and best_other.exact and best_other.alignment.coverage == 1.0:
-            if best_own is None or not best_own.adequate() or best_own.strength < 0.9:
-                return self._misattributed(query, other)
+        other_verbatim = best_other is not None and best_other.exact and best_other.alignment.coverage == 1.0
+        if other_verbatim and (best_own is None or not best_own.adequate() or best_own.strength < 0.9):
+            return self._misattributed(query, other)
         splice = self._splice(query, own)
         if splice is not None:
             score = sum(h.alignment.matches for h in splice) / n
             return self._verdict(
-                "spliced", score, query, splice,
+                "spliced",
+                score,
+                query,
+                splice,
                 "Spliced: the words come from {count} different places in {author}'s writings, joined as one quote.",
             )
         if combined is not None:
             matched = sum(h.alignment.matches for h in combined)
             if matched / n >= ALTERED_IDENTITY:
-                return self._verdict("altered", matched / n, query, combined, "Altered: close to {where}, but not exact.")
-        if best_own is not None and best_own.adequate():
-            if best_other is None or best_other.strength <= best_own.strength + 0.1:
-                return self._verdict("altered", best_own.strength, query, [best_own],
-                                     "Altered: close to {where}, but not word for word.")
+                return self._verdict(
+                    "altered", matched / n, query, combined, "Altered: close to {where}, but not exact."
+                )
+        own_close = best_own is not None and best_own.adequate()
+        if own_close and (best_other is None or best_other.strength <= best_own.strength + 0.1):
+            return self._verdict(
+                "altered", best_own.strength, query, [best_own], "Altered: close to {where}, but not word for word."
+            )
         if best_other is not None:
             return self._misattributed(query, other)
         closest = sorted([*own, *other], key=lambda h: -h.strength)[:3]
@@ -212,14 +219,14 @@ class Checker:
         real = list(dict.fromkeys(own_voice or [h.quoted_from or h.row.author for h in found]))
         dated = sorted(found, key=lambda h: (h.row.year is None, h.row.year or 0))
         earliest = dated[0]
-        matches = [earliest] + [h for h in found if h is not earliest][:4]
+        matches = [earliest, *[h for h in found if h is not earliest][:4]]
         verdict = self._verdict("misattributed", earliest.strength, query, matches, "")
         verdict.real_authors = real
         inside = f" (inside a quotation of {earliest.quoted_from})" if earliest.quoted_from else ""
         verdict.explanation = (
             f"Misattributed: these words are {'' if earliest.exact else 'close to words '}by "
-            f"{', '.join(real)}; the earliest dated source is {earliest.row.title!r} ({earliest.row.written or 'undated'})"
-            f"{inside}."
+            f"{', '.join(real)}; the earliest dated source is {earliest.row.title!r} "
+            f"({earliest.row.written or 'undated'}){inside}."
         )
         return verdict
 
@@ -300,8 +307,13 @@ class Checker:
             hit = Hit(rows[w.doc], alignment, passages, source, source_pos, passage_of, q_offset=offset)
             hit.quoted_from = _quoted_from(hit)
             hits.append(hit)
-            if stop_for and hit.exact and alignment.coverage == 1.0 and hit.quoted_from is None \
-                    and hit.row.author in stop_for:
+            if (
+                stop_for
+                and hit.exact
+                and alignment.coverage == 1.0
+                and hit.quoted_from is None
+                and hit.row.author in stop_for
+            ):
                 break
         return hits
 
@@ -316,8 +328,11 @@ class Checker:
         per_fragment: list[list[Hit]] = []
         for lo, hi in query.fragments:
             found = [
-                h for h in own
-                if h.q_range[0] >= lo and h.q_range[1] <= hi and h.alignment.coverage >= 0.99
+                h
+                for h in own
+                if h.q_range[0] >= lo
+                and h.q_range[1] <= hi
+                and h.alignment.coverage >= 0.99
                 and h.alignment.identity >= ALTERED_IDENTITY
             ]
             if not found:
@@ -328,8 +343,14 @@ class Checker:
             for options in per_fragment[1:]:
                 prev = chain[-1]
                 nxt = next(
-                    (h for h in options if h.row.rowid == prev.row.rowid
-                     and 0 <= h.position - prev.position <= MAX_ELLIPSIS_GAP + (prev.alignment.s_end - prev.alignment.s_start)),
+                    (
+                        h
+                        for h in options
+                        if h.row.rowid == prev.row.rowid
+                        and 0
+                        <= h.position - prev.position
+                        <= MAX_ELLIPSIS_GAP + (prev.alignment.s_end - prev.alignment.s_start)
+                    ),
                     None,
                 )
                 if nxt is None:
@@ -356,8 +377,11 @@ class Checker:
             lo, hi = uncovered.pop(0)
             if hi - lo < FRAGMENT_MIN_WORDS:
                 continue
-            found = [h for h in self._align_part(query.words[lo:hi], lo)
-                     if h.row.author in names and h.quoted_from is None and _good_fragment(h)]
+            found = [
+                h
+                for h in self._align_part(query.words[lo:hi], lo)
+                if h.row.author in names and h.quoted_from is None and _good_fragment(h)
+            ]
             if not found:
                 continue
             piece = max(found, key=lambda h: h.alignment.matches)
@@ -372,7 +396,7 @@ class Checker:
         places = {(p.row.rowid, p.position // 50) for p in pieces}
         contiguous = all(
             a.row.rowid == b.row.rowid and 0 <= b.position - a.position <= (b.q_range[0] - a.q_range[0]) + 5
-            for a, b in zip(pieces, pieces[1:], strict=False)
+            for a, b in pairwise(pieces)
         )
         return pieces if len(places) > 1 and not contiguous else None
 
@@ -490,4 +514,3 @@ def _citation(row: DocRow, paragraph: str) -> str:
     meta.setdefault("title", row.title)
     meta.setdefault("author", row.author)
     return citation(Document.from_dict(meta), paragraph)
-

@@ -25,11 +25,10 @@ if TYPE_CHECKING:
 
 # Words so common that their postings would cost more than they tell; a quote made only of these
 # still gets looked up by its least common words.
-STOPWORDS = frozenset(
-    ["the", "of", "and", "to", "a", "in", "that", "is", "it", "was", "he", "for", "as", "with", "his", "be", "on", "by", "i", "not", "at", "this", "which", "have", "are", "but", "from", "or", "had", "an", "they", "you", "all", "we", "one", "were", "her", "she", "there", "been", "their", "so", "has", "would", "will", "no", "if", "what", "its", "who", "more", "them", "my", "me", "him", "our", "do", "these", "into", "than", "any", "can", "only", "other", "when", "such", "some", "up", "may", "those", "then", "could", "de", "la", "le", "et", "les", "des", "en", "du", "un", "une", "est", "que", "qui", "dans", "pour", "pas", "par", "au", "il", "sur", "ne", "se", "ce", "plus"]
-)
+_STOPWORDS = """
 
-MAX_POSITION = 2**32 - 1
+"""
+STOPWORDS = frozenset(_STOPWORDS.split())
 
 
 @dataclass
@@ -123,8 +122,9 @@ def candidates(store: Store, query: Sequence[str], limit: int = 12) -> list[Wind
             continue
         # all of a word's postings in three numpy calls, not three per document
         pos = np.frombuffer(b"".join(blob for _, blob in rows), dtype=np.uint32).astype(np.int64)
-        doc_of = np.repeat(np.fromiter((doc for doc, _ in rows), dtype=np.int64, count=len(rows)),
-                           [len(blob) // 4 for _, blob in rows])
+        doc_of = np.repeat(
+            np.fromiter((doc for doc, _ in rows), dtype=np.int64, count=len(rows)), [len(blob) // 4 for _, blob in rows]
+        )
         for q_i in by_word[ids_to_word[wid]]:
             docs_l.append(doc_of)
             diag_l.append(pos - q_i)
@@ -159,7 +159,13 @@ def candidates(store: Store, query: Sequence[str], limit: int = 12) -> list[Wind
         lo, hi = starts[c], ends[c]
         qs = qidx[lo:hi]
         windows.append(
-            Window(int(docs[lo]), int(diag[lo]), int(diag[hi - 1]) + len(query), int(votes[c]),
-                   int(qs.min()), int(qs.max()) + 1)
+            Window(
+                int(docs[lo]),
+                int(diag[lo]),
+                int(diag[hi - 1]) + len(query),
+                int(votes[c]),
+                int(qs.min()),
+                int(qs.max()) + 1,
+            )
         )
     return windows

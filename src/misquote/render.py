@@ -41,8 +41,15 @@ def error(message: str) -> None:
 def ingest_progress(enabled: bool = True) -> Iterator[Callable[[str, int, int], None]]:
     """A progress bar on a terminal, a plain line every 100 files otherwise."""
     if enabled and err.is_terminal:
-        bar = Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                       TextColumn("{task.description}"), console=err, transient=True)
+        bar = Progress(
+            TextColumn("ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            TextColumn("{task.description}"),
+            console=err,
+            transient=True,
+        )
         with bar:
             task = bar.add_task("", total=None)
 
@@ -96,9 +103,16 @@ def document(doc: Document, versions: list[dict[str, Any]], *, as_json: bool) ->
         _json(data)
         return
     out.print(f"[bold]{escape(doc.title)}[/] — {escape(doc.author)}   [dim]{doc.id} v{doc.version}[/]")
-    fields = [("Written", doc.written_raw or doc.written), ("First published", doc.first_published),
-              ("Source", doc.source), ("Online version", doc.online_version), ("Transcribed", doc.transcriber),
-              ("Translated", doc.translator), ("Language", doc.language), ("URL", doc.url)]
+    fields = [
+        ("Written", doc.written_raw or doc.written),
+        ("First published", doc.first_published),
+        ("Source", doc.source),
+        ("Online version", doc.online_version),
+        ("Transcribed", doc.transcriber),
+        ("Translated", doc.translator),
+        ("Language", doc.language),
+        ("URL", doc.url),
+    ]
     for label, value in fields:
         if value:
             out.print(f"[cyan]{label}:[/] {escape(value)}")
@@ -149,29 +163,41 @@ def search_hits(hits: Iterable[Any], *, as_json: bool) -> None:
         out.print("no matches")
     for h in hits:
         snippet = escape(h.snippet)
-        out.print(f"[bold]{escape(h.title)}[/] — {escape(h.author)} ({h.written or 'undated'}) "
-                  f"[dim]{h.document_id}#{h.paragraph}[/]\n  {snippet}")
+        out.print(
+            f"[bold]{escape(h.title)}[/] — {escape(h.author)} ({h.written or 'undated'}) "
+            f"[dim]{h.document_id}#{h.paragraph}[/]\n  {snippet}"
+        )
 
 
 def verdict(v: Verdict, *, as_json: bool) -> None:
     if as_json:
         _json(v.to_dict())
         return
-    out.print(f"[{VERDICT_STYLE[v.verdict]}] {v.verdict.upper()} [/]  score {v.score:.2f}   "
-              f"[dim]attributed to {escape(v.author)}[/]")
+    out.print(
+        f"[{VERDICT_STYLE[v.verdict]}] {v.verdict.upper()} [/]  score {v.score:.2f}   "
+        f"[dim]attributed to {escape(v.author)}[/]"
+    )
     out.print(escape(v.explanation))
     for m in v.matches[:3]:
         origin = f" [red](quoted from {escape(m.quoted_from)})[/]" if m.quoted_from else ""
-        out.print(f"\n[bold]{escape(m.title)}[/] — {escape(m.author)} ({m.written or 'undated'}) "
-                  f"[dim]{m.document_id}#{m.paragraph} chars {m.start}–{m.end}[/]{origin}")
+        out.print(
+            f"\n[bold]{escape(m.title)}[/] — {escape(m.author)} ({m.written or 'undated'}) "
+            f"[dim]{m.document_id}#{m.paragraph} chars {m.start}–{m.end}[/]{origin}"
+        )
         out.print(f"  identity {m.identity:.2f}, coverage {m.coverage:.2f}")
         out.print(f"  source: “{escape(m.text)}”")
         for e in m.edits:
-            out.print(f"  [yellow]{e.op}[/]: quote [red]{escape(e.quote) or '—'}[/] / source [green]{escape(e.source) or '—'}[/]")
+            out.print(
+                f"  [yellow]{e.op}[/]: quote [red]{escape(e.quote) or '—'}[/] / "
+                f"source [green]{escape(e.source) or '—'}[/]"
+            )
     if v.dispute:
         d = v.dispute
-        out.print(f"\n[bold red]Dispute on record:[/] {escape(d.author)} denied these words, "
-                  f"published in {escape(d.published_in)} ({d.date or 'undated'}); rebuttal {d.rebuttal_document_id}#{d.paragraph}")
+        out.print(
+            f"\n[bold red]Dispute on record:[/] {escape(d.author)} denied these words, "
+            f"published in {escape(d.published_in)} ({d.date or 'undated'}); "
+            f"rebuttal {d.rebuttal_document_id}#{d.paragraph}"
+        )
     if v.citation:
         out.print(f"\n[dim]cite:[/] {escape(v.citation)}")
 
@@ -190,8 +216,10 @@ def disputes(items: list[Dispute], *, as_json: bool, proposed: bool = False) -> 
         out.print("no disputes" + (" found" if proposed else " on record"))
     for d in items:
         head = "[yellow]proposed[/]" if proposed else f"[bold]#{d.id}[/]"
-        out.print(f"{head} {escape(d.author)} denied “{escape(d.quote)}” — published in {escape(d.published_in)}"
-                  f" ({d.date or 'undated'}); rebuttal: {d.rebuttal_document_id or '—'}#{d.paragraph or ''}")
+        out.print(
+            f"{head} {escape(d.author)} denied “{escape(d.quote)}” — published in {escape(d.published_in)}"
+            f" ({d.date or 'undated'}); rebuttal: {d.rebuttal_document_id or '—'}#{d.paragraph or ''}"
+        )
 
 
 def article(report: Any, *, as_json: bool, html: bool, claimreview: bool) -> None:
