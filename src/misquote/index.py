@@ -26,7 +26,10 @@ if TYPE_CHECKING:
 # Words so common that their postings would cost more than they tell; a quote made only of these
 # still gets looked up by its least common words.
 _STOPWORDS = """
-
+the of and to a in that is it was he for as with his be on by i not at this which have are but from
+or had an they you all we one were her she there been their so has would will no if what its who more
+them my me him our do these into than any can only other when such some up may those then could
+de la le et les des en du un une est que qui dans pour pas par au il sur ne se ce plus
 """
 STOPWORDS = frozenset(_STOPWORDS.split())
 
