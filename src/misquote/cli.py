@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -202,7 +202,9 @@ def collate(
     with_text: Annotated[bool, typer.Option("--with-text", help="With --json: include each witness's text.")] = False,
     tei: Annotated[bool, typer.Option("--tei", help="TEI P5 parallel segmentation.")] = False,
     html: Annotated[bool, typer.Option("--html", help="A side-by-side reading view.")] = False,
-    summary: Annotated[bool, typer.Option("--summary", help="What each witness cut, added, changed, in words.")] = False,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="What each witness cut, added, changed, in words (the default).")
+    ] = False,
 ) -> None:
     """Collate editions: what each witness cut, added or changed against the base.
 
@@ -245,7 +247,8 @@ def dispute_add(
 ) -> None:
     """Record a person's denial of words attributed to them."""
     with open_archive(db) as archive:
-        render.disputes([archive.add_dispute(author, quote, published_in, date=date, rebuttal=rebuttal)], as_json=json_out)
+        dispute = archive.add_dispute(author, quote, published_in, date=date, rebuttal=rebuttal)
+        render.disputes([dispute], as_json=json_out)
 
 
 @dispute_app.command("list")
@@ -332,6 +335,119 @@ def serve(
         uvicorn.run("misquote.api:app_from_env", factory=True, host=host, port=port, workers=workers)
     else:
         uvicorn.run(app_, host=host, port=port)
+
+
+@app.command()
+def reuse(
+    db: DbOption = None,
+    author: Annotated[str | None, typer.Option("--author", help="Only reuse involving this author's works.")] = None,
+    min_words: Annotated[int, typer.Option("--min-words", help="Shortest passage reported, in words.")] = 15,
+    engine: Annotated[str, typer.Option("--engine", help="local (this machine) or spark.")] = "local",
+    master: Annotated[str | None, typer.Option("--master", help="Spark master URL (default local[*]).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for the stage files; a re-run resumes.")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Find passages shared between documents of the archive, grouped into clusters ordered by date.
+
+    Example:  misquote reuse --author "Karl Marx" --out reuse-run
+    """
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with open_archive(db) as archive, Progress(console=Console(stderr=True), disable=json_out) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        result = archive.reuse(author=author, min_words=min_words, engine=engine, master=master,
+                               out_dir=out, progress=progress)
+    if json_out:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    _reuse_tables(result)
+
+
+def _reuse_tables(result: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    summary = Table(title="reuse run", show_header=False)
+    for key, value in result.stats.items():
+        summary.add_row(key, ", ".join(f"{k} {v}" for k, v in value.items()) if isinstance(value, dict) else str(value))
+    console.print(summary)
+    clusters = Table(title="clusters (earliest dated witness first)")
+    for column in ("#", "witnesses", "first witness", "written", "passage"):
+        clusters.add_column(column)
+    for c in result.clusters[:50]:
+        first = c.witnesses[0]
+        clusters.add_row(str(c.id), str(len(c.witnesses)), f"{first.title} ({first.document_id})",
+                         first.written or "", first.text[:80].replace("\n", " "))
+    console.print(clusters)
+
+
+@app.command()
+def align(
+    doc_a: Annotated[str, typer.Argument(help="A document id in the archive, or a file.")],
+    doc_b: Annotated[str, typer.Argument(help="Another document id, or a file.")],
+    db: DbOption = None,
+    min_words: Annotated[int, typer.Option("--min-words", help="Shortest passage reported, in words.")] = 15,
+    json_out: JsonOption = False,
+) -> None:
+    """Show the passages two documents share, with identity, coverage and the word-level edits.
+
+    Example:  misquote align wage-labour/ch01.htm epub/ch01.htm --json
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    with Archive(db, create=False) if _db_exists(db) else Archive(":memory:") as archive:
+        pairs = archive.align(doc_a, doc_b, min_words=min_words)
+    if json_out:
+        typer.echo(json.dumps({"a": doc_a, "b": doc_b, "passages": [p.to_dict() for p in pairs]},
+                              ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"{len(pairs)} shared passage(s)")
+    for column in ("A chars", "B chars", "words", "identity", "coverage", "A text"):
+        table.add_column(column)
+    for p in pairs:
+        table.add_row(f"{p.a_start}-{p.a_end}", f"{p.b_start}-{p.b_end}", str(p.words), f"{p.identity:.2f}",
+                      f"{p.coverage:.2f}", p.a_text[:70].replace("\n", " "))
+    Console().print(table)
+
+
+def _db_exists(db: str | None) -> bool:
+    from misquote.store import resolve_url
+
+    url = resolve_url(db)
+    return ("://" in url and not url.startswith("sqlite:")) or Path(url.removeprefix("sqlite:///")).is_file()
+
+
+@app.command("pan-align")
+def pan_align(
+    pairs: Annotated[Path, typer.Option("--pairs", help="PAN pairs file: 'susp.txt src.txt' per line.")],
+    src: Annotated[Path, typer.Option("--src", help="Folder of the source documents.")],
+    susp: Annotated[Path, typer.Option("--susp", help="Folder of the suspicious documents.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for one detection XML file per pair.")],
+    workers: Annotated[int | None, typer.Option("--workers", help="Processes (default: every core).")] = None,
+) -> None:
+    """Align every pair of a PAN text-alignment corpus and write PAN-format detection XML files.
+
+    Example:  misquote pan-align --pairs corpus/pairs --src corpus/src --susp corpus/susp --out detections
+    """
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from misquote import pan
+
+    with Progress(console=Console(stderr=True)) as bar:
+        task = bar.add_task("pairs", total=None)
+        results = pan.align_corpus(pairs, src, susp, out, workers=workers,
+                                   progress=lambda done, total: bar.update(task, completed=done, total=total))
+    typer.echo(f"{len(results)} pairs, {sum(len(d) for d in results.values())} detections written to {out}")
 
 
 def main() -> None:
