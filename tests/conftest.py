@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -19,12 +23,64 @@ def corpora() -> Path:
     return CORPORA
 
 
+PG_ENV = "MISQUOTE_TEST_PG"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def postgres_base_url() -> str:
+    """The test server's URL from $MISQUOTE_TEST_PG; unset is a failure, never a skip."""
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.fail(
+            f"{PG_ENV} is not set: the PostgreSQL half of the suite needs a server; start one with "
+            f'export {PG_ENV}="$(scripts/pg-test-server)"',
+            pytrace=False,
+        )
+    return url
+
+
+@contextmanager
+def postgres_schema(base: str | None = None) -> Iterator[str]:
+    """A URL whose search_path is a fresh schema of the test database, dropped afterwards."""
+    import psycopg
+
+    base = base or postgres_base_url()
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        # unaccent in public, shared by every test schema (dropping one must not take it along)
+        with suppress(psycopg.Error):
+            conn.execute("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public")
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield base + ("&" if "?" in base else "?") + f"options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@contextmanager
+def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database of the given backend: an SQLite file or a PostgreSQL schema."""
+    if backend == "sqlite":
+        yield str(tmp_path / "archive.db")
+    else:
+        with postgres_schema() as url:
+            yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URL, once per backend."""
+    with database_url(request.param, tmp_path) as url:
+        yield url
+
+
 @pytest.fixture
-def archive(tmp_path: Path):
-    """A fresh, empty archive for one test."""
+def archive(db_url: str):
+    """A fresh, empty archive for one test, once on SQLite and once on PostgreSQL."""
     from misquote import Archive
 
-    with Archive(tmp_path / "archive.db") as a:
+    with Archive(db_url) as a:
         yield a
 
 

@@ -139,8 +139,7 @@ class SQLiteStore:
             conn.execute("PRAGMA cache_size=-65536")
         except sqlite3.DatabaseError as exc:
             raise StoreError(
-                f"{self.path} is not a misquote database ({exc}); give another path with --db, "
-                "or move that file away"
+                f"{self.path} is not a misquote database ({exc}); give another path with --db, or move that file away"
             ) from exc
         return conn
 
@@ -155,9 +154,7 @@ class SQLiteStore:
         try:
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"{self.path} is not a misquote database ({exc}); give another path with --db"
-            ) from exc
+            raise StoreError(f"{self.path} is not a misquote database ({exc}); give another path with --db") from exc
         if tables and "migrations" not in tables:
             raise StoreError(
                 f"{self.path} is an SQLite database but not a misquote archive "
@@ -250,8 +247,20 @@ class SQLiteStore:
                source_key, file_seq, sha256, format, reader, reader_version, ingested_at, meta, data)
                VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING rowid""",
             (
-                doc.id, doc.version, self._author_id(doc.author), doc.title, doc.written, doc.year,
-                doc.source, source_key, seq, sha256, doc.format, doc.reader, doc.reader_version, _now(),
+                doc.id,
+                doc.version,
+                self._author_id(doc.author),
+                doc.title,
+                doc.written,
+                doc.year,
+                doc.source,
+                source_key,
+                seq,
+                sha256,
+                doc.format,
+                doc.reader,
+                doc.reader_version,
+                _now(),
                 json.dumps(doc.metadata(), ensure_ascii=False),
                 json.dumps(doc.to_dict(), ensure_ascii=False),
             ),
@@ -264,9 +273,7 @@ class SQLiteStore:
                 for i, p in enumerate(index.passages)
             ],
         )
-        db.execute(
-            "INSERT INTO passages_fts(rowid, text) SELECT pid, text FROM passages WHERE doc=?", (rowid,)
-        )
+        db.execute("INSERT INTO passages_fts(rowid, text) SELECT pid, text FROM passages WHERE doc=?", (rowid,))
         ids = self._word_ids(index.positions.keys())
         db.executemany(
             "INSERT INTO postings (word, doc, positions) VALUES (?, ?, ?)",
@@ -309,8 +316,15 @@ class SQLiteStore:
                      date=excluded.date, rebuttal_document_id=excluded.rebuttal_document_id,
                      paragraph=excluded.paragraph, note=excluded.note
                    RETURNING id""",
-                (dispute.author, dispute.quote, dispute.published_in, dispute.date,
-                 dispute.rebuttal_document_id, dispute.paragraph, dispute.note),
+                (
+                    dispute.author,
+                    dispute.quote,
+                    dispute.published_in,
+                    dispute.date,
+                    dispute.rebuttal_document_id,
+                    dispute.paragraph,
+                    dispute.note,
+                ),
             ).fetchone()
         dispute.id = int(row[0])
         return dispute
@@ -360,10 +374,7 @@ class SQLiteStore:
 
     def search(self, words: list[str], author: str | None, limit: int, raw: str | None) -> list[SearchHit]:
         """Full-text search; `words` are matched as plain terms (escaped), `raw` as FTS5 syntax."""
-        if raw is not None:
-            match = raw
-        else:
-            match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        match = raw if raw is not None else " ".join('"' + w.replace('"', '""') + '"' for w in words)
         if not match.strip():
             return []
         sql = """SELECT d.id, a.name, d.title, d.written, p.anchor,
@@ -436,7 +447,9 @@ class SQLiteStore:
 
     def disputes(self, author: str | None = None) -> list[Dispute]:
         sql = "SELECT author, quote, published_in, date, rebuttal_document_id, paragraph, note, id FROM disputes"
-        rows = self.db.execute(sql + (" WHERE author=?" if author else "") + " ORDER BY id", (author,) if author else ())
+        rows = self.db.execute(
+            sql + (" WHERE author=?" if author else "") + " ORDER BY id", (author,) if author else ()
+        )
         return [Dispute(*row) for row in rows]
 
     def stats(self) -> Stats:
@@ -444,7 +457,7 @@ class SQLiteStore:
         one = lambda sql: db.execute(sql).fetchone()[0] or 0  # noqa: E731
         by_author = db.execute(
             """SELECT a.name, COUNT(*) FROM documents d JOIN authors a ON a.id=d.author_id
-               WHERE d.current=1 GROUP BY a.id ORDER BY COUNT(*) DESC"""
+               WHERE d.current=1 GROUP BY a.id ORDER BY COUNT(*) DESC, a.name"""
         ).fetchall()
         return Stats(
             documents=one("SELECT COUNT(*) FROM documents WHERE current=1"),
@@ -473,8 +486,15 @@ class SQLiteStore:
         for version, current, sha, key, seq, data in self.db.execute(
             "SELECT version, current, sha256, source_key, file_seq, data FROM documents ORDER BY rowid"
         ):
-            yield {"type": "document", "version": version, "current": bool(current), "sha256": sha,
-                   "source_key": key, "file_seq": seq, "document": json.loads(data)}
+            yield {
+                "type": "document",
+                "version": version,
+                "current": bool(current),
+                "sha256": sha,
+                "source_key": key,
+                "file_seq": seq,
+                "document": json.loads(data),
+            }
         for d in self.disputes():
             yield {"type": "dispute", "dispute": d.to_dict()}
 
