@@ -73,6 +73,14 @@ def _mark_moves(ops: list[Op], query: Sequence[str], source: Sequence[str]) -> l
                 ops[i] = ("move", *ops[i][1:])
                 ops[j] = ("moved", *ops[j][1:])
                 break
+    # A quote-side move has no source extent and a deletion no quote extent, so their order is free:
+    # put each move before the deletions that precede it, next to the words it belongs with.
+    for i in range(1, len(ops)):
+        k = i
+        while k > 0 and ops[k][0] == "move" and ops[k - 1][0] == "delete":
+            (_, mq0, mq1, _, _), (_, _, _, ds0, ds1) = ops[k], ops[k - 1]
+            ops[k - 1], ops[k] = ("move", mq0, mq1, ds0, ds0), ("delete", mq1, mq1, ds0, ds1)
+            k -= 1
     return ops
 
 
@@ -125,22 +133,14 @@ def local_align(query: Sequence[str], source: Sequence[str]) -> Alignment | None
     found = [a for a in (forward, backward) if a is not None]
     if not found:
         return None
-    return max(found, key=lambda a: (a.identity * a.coverage, -(a.s_end - a.s_start)))
+    return max(found, key=lambda a: (round(a.identity * a.coverage, 6), a.coverage, -(a.s_end - a.s_start)))
 
 
 def _align(query: Sequence[str], source: Sequence[str], raw: list[Op]) -> Alignment | None:
-    ops = _substitutions(_mark_moves(raw, query, source))
-    # Trim what lies outside the local match: source-only words and quote-only words at either end,
-    # and substitutions at the ends (an end word that matches nothing is not evidence).
-    anchors = ("equal", "move", "moved")
-    n = len(query)
-    while ops and ops[0][0] not in anchors and not _end_substitution(ops, 0, n):
-        ops.pop(0)
-    while ops and ops[-1][0] not in anchors and not _end_substitution(ops, len(ops) - 1, n):
-        ops.pop()
-    if not ops or all(op[0] not in anchors for op in ops):
+    ops = _best_stretch(_substitutions(_mark_moves(raw, query, source)), len(query))
+    if not ops:
         return None
-    ops = _trim_weak_ends(ops)
+    ops = _extend_exact_ends(ops, query, source)
     # A transposed word at an end carries no source extent: drop source-only words between it and
     # the last word that does, and take the source span from the ops that cover source words.
     on_source = [i for i, op in enumerate(ops) if op[0] in ("equal", "moved", "replace")]
@@ -167,6 +167,34 @@ def _align(query: Sequence[str], source: Sequence[str], raw: list[Op]) -> Alignm
     )
 
 
+def _best_stretch(ops: list[Op], n: int) -> list[Op]:
+    """The run of ops with the best score, +1 a matching word and -1 a differing one (Kadane).
+
+    This is what makes the alignment local: a stray "the" several words past the match, or the
+    unrelated half of a spliced quote, costs more than it adds and falls outside. A short
+    substitution at the very start or end of the quote is kept (it is part of the evidence).
+    """
+    weight = {"equal": 1.0, "move": 0.5, "moved": 0.0}
+    best, best_span, score, start = 0.0, (0, -1), 0.0, 0
+    for i, (tag, qi, qj, si, sj) in enumerate(ops):
+        gain = weight.get(tag, -1.0) * max(qj - qi, sj - si)
+        # ties go to the longer stretch: a zero-sum edge ("the" then one dropped word) stays in
+        if score < 0:
+            score, start = gain, i
+        else:
+            score += gain
+        if score >= best and score > 0:
+            best, best_span = score, (start, i)
+    first, last = best_span
+    if last < first:
+        return []
+    if first > 0 and _end_substitution(ops, first - 1, n):
+        first -= 1
+    if last + 1 < len(ops) and _end_substitution(ops, last + 1, n):
+        last += 1
+    return ops[first : last + 1]
+
+
 def _end_substitution(ops: list[Op], i: int, n: int) -> bool:
     """True for a short substitution at the very start or end of the quote, next to matching words.
 
@@ -174,21 +202,24 @@ def _end_substitution(ops: list[Op], i: int, n: int) -> bool:
     without this rule it would be trimmed off as if the quote ended at "they".
     """
     tag, qi, qj, _, _ = ops[i]
-    if tag != "replace" or qj - qi > 3:
+    if tag != "replace" or qj - qi > 3 or not (qi == 0 or qj == n):
         return False
-    neighbour = ops[i + 1] if i == 0 else ops[i - 1] if i > 0 else None
-    at_edge = qi == 0 if i == 0 else qj == n
-    return at_edge and neighbour is not None and neighbour[0] == "equal" and neighbour[2] - neighbour[1] >= 2
+    neighbour = ops[i + 1] if qi == 0 and i + 1 < len(ops) else ops[i - 1] if qj == n and i > 0 else None
+    return neighbour is not None and neighbour[0] == "equal" and neighbour[2] - neighbour[1] >= 2
 
 
-def _trim_weak_ends(ops: list[Op]) -> list[Op]:
-    """Drop a lone matching word stranded at an end behind a long gap (a chance hit on "the")."""
+def _extend_exact_ends(ops: list[Op], query: Sequence[str], source: Sequence[str]) -> list[Op]:
+    """Grow the alignment at either end while the next quote word is the next source word.
 
-    def gap(op: Op) -> int:
-        return max(op[2] - op[1], op[4] - op[3]) if op[0] != "equal" else 0
-
-    while len(ops) >= 3 and ops[0][0] == "equal" and ops[0][2] - ops[0][1] == 1 and gap(ops[1]) >= 3:
-        ops = ops[2:]
-    while len(ops) >= 3 and ops[-1][0] == "equal" and ops[-1][2] - ops[-1][1] == 1 and gap(ops[-2]) >= 3:
-        ops = ops[:-2]
+    An LCS may pair the quote's first "the" with an earlier "the" of the window; once that stray
+    pairing is trimmed, the right "the" just before the match is taken back here.
+    """
+    tag, qi, qj, si, sj = ops[0]
+    while qi > 0 and si > 0 and query[qi - 1] == source[si - 1] and tag == "equal":
+        qi, si = qi - 1, si - 1
+    ops[0] = (tag, qi, qj, si, sj)
+    tag, qi, qj, si, sj = ops[-1]
+    while qj < len(query) and sj < len(source) and query[qj] == source[sj] and tag == "equal":
+        qj, sj = qj + 1, sj + 1
+    ops[-1] = (tag, qi, qj, si, sj)
     return ops

@@ -24,7 +24,7 @@ from misquote.align import Alignment, local_align
 from misquote.errors import QueryError
 from misquote.index import Window, candidates
 from misquote.model import Dispute, Document, Match, Verdict
-from misquote.text import Token, clean_text, split_ellipsis, strip_editorial, tokens
+from misquote.text import Token, clean_text, split_ellipsis, strip_editorial, tokens, tokens_between
 
 if TYPE_CHECKING:
     from misquote.store import DocRow, PassageRow, Store
@@ -119,6 +119,7 @@ class Checker:
         self._authors: list[str] | None = None
         self._rows: dict[int, DocRow] = {}
         self._resolved: dict[str, list[str]] = {}
+        self._mine: dict[tuple[str, ...], set[int]] = {}
 
     def known_authors(self) -> list[str]:
         if self._authors is None:
@@ -179,7 +180,7 @@ class Checker:
         other_verbatim = best_other is not None and best_other.exact and best_other.alignment.coverage == 1.0
         if other_verbatim and (best_own is None or not best_own.adequate() or best_own.strength < 0.9):
             return self._misattributed(query, other)
-        splice = self._splice(query, own)
+        splice = self._splice(query, own, names)
         if splice is not None:
             score = sum(h.alignment.matches for h in splice) / n
             return self._verdict(
@@ -271,21 +272,35 @@ class Checker:
     # -- finding --------------------------------------------------------------------------------
     def _search(self, query: Query, names: list[str]) -> list[Hit]:
         """Align the whole quote (and each ellipsis fragment) against its candidate windows."""
-        hits = self._align_part(query.words, 0, stop_for=names)
+        mine = self._author_documents(names)
+        hits = self._align_part(query.words, 0, stop_for=names, prefer=mine)
         if len(query.fragments) > 1:
             for lo, hi in query.fragments:
-                hits += self._align_part(query.words[lo:hi], lo)
+                hits += self._align_part(query.words[lo:hi], lo, prefer=mine)
         return _dedupe(hits)
 
+    def _author_documents(self, names: list[str]) -> set[int]:
+        key = tuple(names)
+        if key not in self._mine:
+            self._mine[key] = self.store.author_documents(names)
+        return self._mine[key]
+
     def _align_part(
-        self, words: list[str], offset: int, limit: int = 12, stop_for: list[str] | None = None
+        self,
+        words: list[str],
+        offset: int,
+        limit: int = 12,
+        stop_for: list[str] | None = None,
+        prefer: set[int] | None = None,
+        only: bool = False,
     ) -> list[Hit]:
         """Hits of `words` in the best candidate windows, best voted first.
 
-        With `stop_for`, stop at the first verbatim hit in the own words of one of those authors:
-        nothing later can change a verbatim verdict, and most checks are of real quotes.
+        The attributed author's best window is always among them (`prefer`), or the only ones
+        (`only`). With `stop_for`, stop at the first verbatim hit in the own words of one of those
+        authors: nothing later can change a verbatim verdict, and most checks are of real quotes.
         """
-        windows = candidates(self.store, words, limit=limit)
+        windows = candidates(self.store, words, limit=limit, prefer=prefer, only=only)
         rows = self._doc_rows({w.doc for w in windows})
         hits: list[Hit] = []
         slack = max(8, len(words) // 2)
@@ -294,13 +309,13 @@ class Checker:
             source: list[Token] = []
             source_pos: list[int] = []
             passage_of: list[int] = []
+            lo, hi = w.start - slack, w.end + slack
             for i, p in enumerate(passages):
-                for j, tok in enumerate(tokens(p.text)):
-                    pos = p.tok_start + j
-                    if w.start - slack <= pos < w.end + slack:
-                        source.append(tok)
-                        source_pos.append(pos)
-                        passage_of.append(i)
+                first = max(lo, p.tok_start) - p.tok_start
+                for j, tok in enumerate(tokens_between(p.text, first, min(hi, p.tok_end) - p.tok_start)):
+                    source.append(tok)
+                    source_pos.append(p.tok_start + first + j)
+                    passage_of.append(i)
             alignment = _best_alignment(words, source, source_pos, w)
             if alignment is None:
                 continue
@@ -360,27 +375,33 @@ class Checker:
                 return chain
         return None
 
-    def _splice(self, query: Query, own: list[Hit]) -> list[Hit] | None:
-        """Fragments of the quote, each found in the person's text, from different places."""
+    def _splice(self, query: Query, own: list[Hit], names: list[str]) -> list[Hit] | None:
+        """Fragments of the quote, each found in the person's own text, from different places.
+
+        The best own hit is one fragment (the local alignment stops where the words stop
+        matching); each stretch of the quote it leaves out is looked up again among the person's
+        documents only, and so on, until the fragments cover the quote or nothing more is found.
+        """
         n = len(query.words)
         if n < 2 * FRAGMENT_MIN_WORDS:
             return None
-        best = max(own, key=lambda h: h.alignment.matches, default=None)
-        if best is None or (best.alignment.coverage >= ALTERED_COVERAGE and best.alignment.identity >= 0.9):
+        if any(h.adequate() for h in own):
+            return None  # one place holds the quote, close enough: altered (or verbatim), not spliced
+        good = [h for h in own if _good_fragment(h)]
+        best = max(good, key=lambda h: h.alignment.matches, default=None)
+        if best is None:
             return None
-        pieces = [best] if _good_fragment(best) else []
-        if not pieces:
-            return None
-        uncovered = _gaps(n, [p.q_range for p in pieces])
-        names = {best.row.author}
+        pieces = [best]
+        mine = self._author_documents(names)
+        uncovered = _gaps(n, [best.q_range])
         while uncovered:
             lo, hi = uncovered.pop(0)
             if hi - lo < FRAGMENT_MIN_WORDS:
                 continue
             found = [
                 h
-                for h in self._align_part(query.words[lo:hi], lo)
-                if h.row.author in names and h.quoted_from is None and _good_fragment(h)
+                for h in self._align_part(query.words[lo:hi], lo, limit=4, prefer=mine, only=True)
+                if h.quoted_from is None and _good_fragment(h)
             ]
             if not found:
                 continue
@@ -393,12 +414,11 @@ class Checker:
         if covered / n < ALTERED_COVERAGE:
             return None
         pieces.sort(key=lambda h: h.q_range[0])
-        places = {(p.row.rowid, p.position // 50) for p in pieces}
         contiguous = all(
             a.row.rowid == b.row.rowid and 0 <= b.position - a.position <= (b.q_range[0] - a.q_range[0]) + 5
             for a, b in pairwise(pieces)
         )
-        return pieces if len(places) > 1 and not contiguous else None
+        return None if contiguous else pieces
 
     # -- disputes -------------------------------------------------------------------------------
     def _dispute(self, query: Query, names: list[str]) -> Dispute | None:
@@ -444,7 +464,7 @@ def _best_alignment(words: list[str], source: list[Token], source_pos: list[int]
     found = [a for a in (wide, tight) if a is not None]
     if not found:
         return None
-    return max(found, key=lambda a: (round(a.identity * a.coverage, 6), -(a.s_end - a.s_start)))
+    return max(found, key=lambda a: (round(a.identity * a.coverage, 6), a.coverage, -(a.s_end - a.s_start)))
 
 
 def _good_fragment(hit: Hit) -> bool:

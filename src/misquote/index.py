@@ -105,8 +105,14 @@ def _probe_words(query: Sequence[str], df: dict[str, int], per_stretch: int = 2,
     return sorted(chosen)
 
 
-def candidates(store: Store, query: Sequence[str], limit: int = 12) -> list[Window]:
-    """Windows of the archive where the words of `query` cluster along one diagonal, best first."""
+def candidates(
+    store: Store, query: Sequence[str], limit: int = 12, prefer: set[int] | None = None, only: bool = False
+) -> list[Window]:
+    """Windows of the archive where the words of `query` cluster along one diagonal, best first.
+
+    `prefer` names documents (the attributed author's) whose best window is always included, even
+    when other documents fill the top `limit`; with `only`, no other document is considered.
+    """
     vocab = store.vocabulary(query)
     df = {w: v[1] for w, v in vocab.items()}
     probes = _probe_words(query, df)
@@ -135,6 +141,11 @@ def candidates(store: Store, query: Sequence[str], limit: int = 12) -> list[Wind
     if not docs_l:
         return []
     docs, diag, qidx = np.concatenate(docs_l), np.concatenate(diag_l), np.concatenate(qidx_l)
+    if only and prefer is not None:
+        mine = np.isin(docs, np.fromiter(prefer, dtype=np.int64, count=len(prefer)))
+        docs, diag, qidx = docs[mine], diag[mine], qidx[mine]
+        if not len(docs):
+            return []
     # One vectorized pass: sort hits by (document, diagonal); a new cluster starts wherever the
     # document changes or consecutive diagonals are more than `slack` apart.
     order = np.lexsort((diag, docs))
@@ -156,6 +167,11 @@ def candidates(store: Store, query: Sequence[str], limit: int = 12) -> list[Wind
     chosen = np.flatnonzero(votes >= floor)
     chosen = chosen[np.lexsort((chosen, -votes[chosen]))][:limit]
     starts = np.flatnonzero(new_cluster)
+    if prefer and not only:
+        preferred = np.isin(docs[starts], np.fromiter(prefer, dtype=np.int64, count=len(prefer)))
+        if preferred.any() and not preferred[chosen].any():
+            own = np.flatnonzero(preferred)
+            chosen = np.r_[chosen, own[np.argmax(votes[own])]]
     ends = np.r_[starts[1:], len(docs)]
     windows: list[Window] = []
     for c in chosen:

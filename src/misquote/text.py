@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import islice
 from typing import NamedTuple
 
 # A word: letters/digits, with inner apostrophes ("don't", "l'homme") or a hyphen at a line break
@@ -53,6 +54,12 @@ def tokens(text: str) -> list[Token]:
     """Every word of `text` with its normalized form and original offsets."""
     norm = normalize_word
     return [Token(norm(m.group()), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def tokens_between(text: str, first: int, last: int) -> list[Token]:
+    """Tokens number `first` to `last - 1` of `text` (a window of a long paragraph), without the rest."""
+    norm = normalize_word
+    return [Token(norm(m.group()), m.start(), m.end()) for m in islice(_WORD.finditer(text), max(0, first), last)]
 
 
 def words(text: str) -> list[str]:

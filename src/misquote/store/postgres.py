@@ -602,6 +602,15 @@ class PostgresStore:
         )
         return {row[0]: DocRow(*row[:6], meta=json.loads(row[6])) for row in rows}
 
+    def author_documents(self, names: Iterable[str]) -> set[int]:
+        """Row ids of the current documents of these authors (for the check's own-author pass)."""
+        rows = self._all(
+            """SELECT d.rowid FROM documents d JOIN authors a ON a.id = d.author_id
+               WHERE d.current AND a.name = ANY(%s)""",
+            (list(names),),
+        )
+        return {row[0] for row in rows}
+
     def all_passages(self, author: str | None = None) -> Iterable[PassageRow]:
         query = """SELECT p.doc, p.seq, p.anchor, p.kind, p.speaker, p.text, p.tok_start, p.tok_end, p.char_start
                    FROM passages p JOIN documents d ON d.rowid = p.doc AND d.current

@@ -434,6 +434,17 @@ class SQLiteStore:
                 out[row[0]] = DocRow(*row[:6], meta=json.loads(row[6]))
         return out
 
+    def author_documents(self, names: Iterable[str]) -> set[int]:
+        """Row ids of the current documents of these authors (for the check's own-author pass)."""
+        names = list(names)
+        marks = ",".join("?" * len(names))
+        rows = self.db.execute(
+            f"""SELECT d.rowid FROM documents d JOIN authors a ON a.id = d.author_id
+                WHERE d.current = 1 AND a.name IN ({marks})""",
+            names,
+        )
+        return {row[0] for row in rows}
+
     def all_passages(self, author: str | None = None) -> Iterable[PassageRow]:
         sql = """SELECT p.doc, p.seq, p.anchor, p.kind, p.speaker, p.text, p.tok_start, p.tok_end, p.char_start
                  FROM passages p JOIN documents d ON d.rowid = p.doc AND d.current = 1
