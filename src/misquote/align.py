@@ -126,6 +126,8 @@ def local_align(query: Sequence[str], source: Sequence[str]) -> Alignment | None
         return None
     n, m = len(query), len(source)
     forward = _align(query, source, _opcodes(query, source))
+    if forward is not None and forward.exact and forward.coverage == 1.0:
+        return forward  # nothing more compact exists
     backward_ops = [
         (tag, n - qj, n - qi, m - sj, m - si) for tag, qi, qj, si, sj in reversed(_opcodes(query[::-1], source[::-1]))
     ]

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from misquote import authors as author_names
 from misquote.align import Alignment, local_align
 from misquote.errors import QueryError
-from misquote.index import Window, candidates
+from misquote.index import PostingCache, Window, candidates
 from misquote.model import Dispute, Document, Match, Verdict
 from misquote.text import Token, clean_text, split_ellipsis, strip_editorial, tokens, tokens_between
 
@@ -120,6 +120,15 @@ class Checker:
         self._rows: dict[int, DocRow] = {}
         self._resolved: dict[str, list[str]] = {}
         self._mine: dict[tuple[str, ...], set[int]] = {}
+        self._postings = PostingCache(store)
+        self._generation: int | None = None
+
+    def refresh(self) -> None:
+        """Forget what was read from the store if another writer has changed it since."""
+        generation = self.store.generation()
+        if generation != self._generation:
+            self._generation = generation
+            self._authors, self._resolved, self._mine = None, {}, {}
 
     def known_authors(self) -> list[str]:
         if self._authors is None:
@@ -146,6 +155,7 @@ class Checker:
     def check(self, quote: str, author: str) -> Verdict:
         """The verdict on `quote` attributed to `author` (see the module docstring for the rules)."""
         query = Query.parse(quote)
+        self.refresh()
         names = self.resolve_author(author)
         hits = self._search(query, names)
         own = [h for h in hits if h.row.author in names and h.quoted_from is None]
@@ -300,7 +310,7 @@ class Checker:
         (`only`). With `stop_for`, stop at the first verbatim hit in the own words of one of those
         authors: nothing later can change a verbatim verdict, and most checks are of real quotes.
         """
-        windows = candidates(self.store, words, limit=limit, prefer=prefer, only=only)
+        windows = candidates(self.store, words, limit=limit, prefer=prefer, only=only, cache=self._postings)
         rows = self._doc_rows({w.doc for w in windows})
         hits: list[Hit] = []
         slack = max(8, len(words) // 2)
@@ -458,8 +468,8 @@ def _best_alignment(words: list[str], source: list[Token], source_pos: list[int]
         tight.s_start += lo
         tight.s_end += lo
         tight.ops = [(t, qi, qj, si + lo, sj + lo) for t, qi, qj, si, sj in tight.ops]
-        if tight.exact and tight.coverage == 1.0:
-            return tight
+        if tight.coverage == 1.0 and tight.identity >= ALTERED_IDENTITY:
+            return tight  # the whole quote, closely, around the voted diagonal: the wide window adds nothing
     wide = local_align(words, norms)
     found = [a for a in (wide, tight) if a is not None]
     if not found:

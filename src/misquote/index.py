@@ -10,8 +10,8 @@ words, that is with the number of places that could match, not with the size of 
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -98,6 +98,7 @@ def _probe_words(query: Sequence[str], df: dict[str, int], per_stretch: int = 2,
     if not informative:
         return sorted(sorted(known, key=lambda i: df[query[i]])[:per_stretch])
     chosen: set[int] = set()
+    stretch = max(stretch, -(-len(query) // 4))  # a long passage needs no more probes than four stretches
     for begin in range(0, len(query), stretch):
         part = [i for i in range(begin, min(begin + stretch, len(query))) if i in informative]
         part.sort(key=lambda i: df[query[i]])
@@ -105,8 +106,63 @@ def _probe_words(query: Sequence[str], df: dict[str, int], per_stretch: int = 2,
     return sorted(chosen)
 
 
+class PostingCache:
+    """Decoded postings of recently looked-up words, kept while the archive's files are unchanged.
+
+    Checks of real quotes keep asking for the same mid-frequency words ("history", "revolution");
+    decoding their postings from the store is most of a check's cost, so the arrays are kept, up to
+    `max_positions` positions in all, least recently used first out. Any ingest changes the store's
+    generation, which empties the cache.
+    """
+
+    def __init__(self, store: Store, max_positions: int = 8_000_000) -> None:
+        self.store = store
+        self.max_positions = max_positions
+        self._data: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._size = 0
+        self._generation: object = None
+
+    def arrays(self, word_ids: Iterable[int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """(document of each position, position) arrays for each word id."""
+        generation = self.store.generation()
+        if generation != self._generation:
+            self._data.clear()
+            self._size, self._generation = 0, generation
+        word_ids = list(word_ids)
+        missing = [w for w in word_ids if w not in self._data]
+        for wid, rows in self.store.postings(missing).items() if missing else ():
+            self._add(wid, _decode(rows))
+        out = {}
+        for wid in word_ids:
+            self._data.move_to_end(wid)
+            out[wid] = self._data[wid]
+        return out
+
+    def _add(self, wid: int, arrays: tuple[np.ndarray, np.ndarray]) -> None:
+        self._data[wid] = arrays
+        self._size += len(arrays[1])
+        while self._size > self.max_positions and len(self._data) > 1:
+            _, (_, old) = self._data.popitem(last=False)
+            self._size -= len(old)
+
+
+def _decode(rows: list[tuple[int, bytes]]) -> tuple[np.ndarray, np.ndarray]:
+    """A word's postings rows as two arrays, in three numpy calls rather than three per document."""
+    if not rows:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    pos = np.frombuffer(b"".join(blob for _, blob in rows), dtype=np.uint32).astype(np.int64)
+    counts = [len(blob) // 4 for _, blob in rows]
+    doc_of = np.repeat(np.fromiter((doc for doc, _ in rows), dtype=np.int64, count=len(rows)), counts)
+    return doc_of, pos
+
+
 def candidates(
-    store: Store, query: Sequence[str], limit: int = 12, prefer: set[int] | None = None, only: bool = False
+    store: Store,
+    query: Sequence[str],
+    limit: int = 12,
+    prefer: set[int] | None = None,
+    only: bool = False,
+    cache: PostingCache | None = None,
 ) -> list[Window]:
     """Windows of the archive where the words of `query` cluster along one diagonal, best first.
 
@@ -121,20 +177,16 @@ def candidates(
     by_word: dict[str, list[int]] = defaultdict(list)
     for i in probes:
         by_word[query[i]].append(i)
-    postings = store.postings({vocab[w][0] for w in by_word})
-    ids_to_word = {vocab[w][0]: w for w in by_word}
+    ids = {vocab[w][0]: w for w in by_word}
+    if cache is not None:
+        arrays = cache.arrays(ids)
+    else:
+        arrays = {wid: _decode(rows) for wid, rows in store.postings(ids).items()}
     docs_l: list[np.ndarray] = []
     diag_l: list[np.ndarray] = []
     qidx_l: list[np.ndarray] = []
-    for wid, rows in postings.items():
-        if not rows:
-            continue
-        # all of a word's postings in three numpy calls, not three per document
-        pos = np.frombuffer(b"".join(blob for _, blob in rows), dtype=np.uint32).astype(np.int64)
-        doc_of = np.repeat(
-            np.fromiter((doc for doc, _ in rows), dtype=np.int64, count=len(rows)), [len(blob) // 4 for _, blob in rows]
-        )
-        for q_i in by_word[ids_to_word[wid]]:
+    for wid, (doc_of, pos) in arrays.items():
+        for q_i in by_word[ids[wid]]:
             docs_l.append(doc_of)
             diag_l.append(pos - q_i)
             qidx_l.append(np.full(len(pos), q_i, dtype=np.int64))

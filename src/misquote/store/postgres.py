@@ -602,6 +602,10 @@ class PostgresStore:
         )
         return {row[0]: DocRow(*row[:6], meta=json.loads(row[6])) for row in rows}
 
+    def generation(self) -> int:
+        """A number that changes whenever the archive's documents change (every ingested file adds one)."""
+        return int(self._all("SELECT COUNT(*) FROM files", ())[0][0])
+
     def author_documents(self, names: Iterable[str]) -> set[int]:
         """Row ids of the current documents of these authors (for the check's own-author pass)."""
         rows = self._all(

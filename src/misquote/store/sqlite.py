@@ -434,6 +434,10 @@ class SQLiteStore:
                 out[row[0]] = DocRow(*row[:6], meta=json.loads(row[6]))
         return out
 
+    def generation(self) -> int:
+        """A number that changes whenever the archive's documents change (every ingested file adds one)."""
+        return int(self.db.execute("SELECT COUNT(*) FROM files").fetchone()[0])
+
     def author_documents(self, names: Iterable[str]) -> set[int]:
         """Row ids of the current documents of these authors (for the check's own-author pass)."""
         names = list(names)
