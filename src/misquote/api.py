@@ -12,6 +12,7 @@ Content-Security-Policy forbids inline scripts.
 
 from __future__ import annotations
 
+import gc
 import hmac
 import json
 import os
@@ -270,6 +271,9 @@ def create_app(db: str | None = None) -> FastAPI:
     app.add_exception_handler(Exception, errors.internal)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     app.router.add_event_handler("shutdown", archive.close)
+    # Long-lived start-up objects (templates, routes, caches) leave the garbage collector's
+    # young generations: full collections otherwise walk them on every few checks.
+    gc.freeze()
 
     def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status)

@@ -10,6 +10,7 @@ words, that is with the number of places that could match, not with the size of 
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -121,21 +122,23 @@ class PostingCache:
         self._data: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._size = 0
         self._generation: object = None
+        self._lock = threading.Lock()
 
     def arrays(self, word_ids: Iterable[int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         """(document of each position, position) arrays for each word id."""
         generation = self.store.generation()
-        if generation != self._generation:
-            self._data.clear()
-            self._size, self._generation = 0, generation
         word_ids = list(word_ids)
-        missing = [w for w in word_ids if w not in self._data]
-        for wid, rows in self.store.postings(missing).items() if missing else ():
-            self._add(wid, _decode(rows))
-        out = {}
-        for wid in word_ids:
-            self._data.move_to_end(wid)
-            out[wid] = self._data[wid]
+        with self._lock:  # the web app shares one cache between its worker threads
+            if generation != self._generation:
+                self._data.clear()
+                self._size, self._generation = 0, generation
+            missing = [w for w in word_ids if w not in self._data]
+            for wid, rows in self.store.postings(missing).items() if missing else ():
+                self._add(wid, _decode(rows))
+            out = {}
+            for wid in word_ids:
+                self._data.move_to_end(wid)
+                out[wid] = self._data[wid]
         return out
 
     def _add(self, wid: int, arrays: tuple[np.ndarray, np.ndarray]) -> None:
