@@ -8,9 +8,11 @@ archive.check("the spiritual father of Mao Tse-Tung", "Natalia Sedova")
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -100,6 +102,15 @@ def _read_file(path: Path, format: str | None) -> Read:
     return str(path), sha, len(data), [(doc, document_postings(doc)) for doc in docs]
 
 
+def _die_with_parent() -> None:
+    """Make a reader worker end when the ingest that started it is killed (Linux), leaving no orphans."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 class Archive:
     """An archive of primary sources in a store (SQLite file by default, or PostgreSQL)."""
 
@@ -172,7 +183,7 @@ class Archive:
             for path in todo:
                 yield _read_file(path, format)
             return
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent) as pool:
             yield from pool.map(_read_file, todo, [format] * len(todo), chunksize=4)
 
     def _store_docs(
