@@ -1,0 +1,185 @@
+"""Text reuse: two captures of the same work, real PAN pairs with ground truth, bad input, resuming a run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from misquote import Archive, pan, reuse
+from misquote.errors import QueryError
+from misquote.reuse import align_documents
+
+MIA = "mia/html/marx/works/1847/wage-labour"
+EPUB = "mia/epub-html/out-OEBPS"
+
+
+@pytest.fixture(scope="module")
+def wage_labour(corpora: Path, tmp_path_factory: pytest.TempPathFactory) -> Archive:
+    """An archive with two captures of Wage Labour and Capital (chapters 1-3) and the Gutenberg Manifesto."""
+    archive = Archive(tmp_path_factory.mktemp("reuse") / "a.db")
+    files = [corpora / MIA / f"ch0{i}.htm" for i in (1, 2, 3)] + [corpora / EPUB / f"ch0{i}.htm" for i in (1, 2, 3)]
+    report = archive.ingest([*files, corpora / "gutenberg/marxists/marx-communist-manifesto.txt"], workers=1)
+    assert not report.failed, report.failed
+    return archive
+
+
+def test_two_captures_of_a_chapter_align_whole(corpora: Path, wage_labour: Archive):
+    pairs = wage_labour.align(str(corpora / MIA / "ch02.htm"), str(corpora / EPUB / "ch02.htm"))
+    assert len(pairs) == 1
+    p = pairs[0]
+    assert p.identity > 0.99 and p.coverage > 0.99
+    assert p.words > 1000
+    assert "If several workmen were to be asked" in p.a_text
+    assert p.a_text == p.b_text[: len(p.a_text)] or p.identity < 1
+
+
+def test_passages_carry_offsets_into_each_text():
+    a = ("Intro words that belong to A alone. " * 3 + "The history of all hitherto existing society is the history "
+         "of class struggles, freeman and slave, patrician and plebeian, lord and serf, guild-master and journeyman, "
+         "in a word, oppressor and oppressed, stood in constant opposition to one another.")
+    b = ("Something else entirely opens B. As Marx put it: the history of all hitherto existing society is the "
+         "history of class struggles; freeman and slave, patrician and plebeian, lord and serf, guild master and "
+         "journeyman, in a word oppressor and oppressed stood in constant opposition to one another. The end.")
+    [p] = align_documents(a, b)
+    assert a[p.a_start : p.a_end] == p.a_text and b[p.b_start : p.b_end] == p.b_text
+    assert p.a_text.lower().startswith("the history") or p.a_text.lower().startswith("history")
+    assert p.a_text.endswith("another")
+    assert p.identity > 0.9
+
+
+def test_corpus_reuse_clusters_the_captures(wage_labour: Archive, tmp_path: Path):
+    result = wage_labour.reuse(out_dir=tmp_path / "run")
+    # each chapter is found in its twin capture, whole, and nowhere else
+    assert [(c.witnesses[0].title, len(c.witnesses)) for c in result.clusters] == [
+        ("By what is the price of a commodity determined?", 2),
+        ("Wage Labour and Capital: Preliminary", 2),
+        ("Wage Labour and Capital: What are Wages? How are they Determined?", 2),
+    ]
+    assert all(p["a_title"] == p["b_title"] and p["identity"] > 0.99 for p in result.pairs)
+    assert result.stats["documents"] == 7
+    assert {p.name for p in (tmp_path / "run").iterdir()} >= {
+        "manifest.json", "shingles.jsonl", "candidates.jsonl", "alignments.jsonl", "clusters.json"
+    }
+
+
+def test_clusters_put_the_earliest_dated_witness_first():
+    rows = {
+        1: reuse_row(1, "late", 1891), 2: reuse_row(2, "early", 1849), 3: reuse_row(3, "undated", None),
+    }
+    texts = {d: "x" * 200 for d in rows}
+    pairs = [
+        {"a": 1, "b": 2, "a_start": 0, "a_end": 100, "b_start": 0, "b_end": 100},
+        {"a": 3, "b": 1, "a_start": 0, "a_end": 100, "b_start": 10, "b_end": 100},
+    ]
+    [cluster] = reuse.cluster_passages(pairs, rows, texts)
+    assert [w.title for w in cluster.witnesses] == ["early", "late", "undated"]
+    assert cluster.pairs == 2
+
+
+def reuse_row(rowid: int, title: str, year: int | None):
+    from misquote.store import DocRow
+
+    return DocRow(rowid, f"doc-{rowid}", "Karl Marx", title, str(year) if year else None, year)
+
+
+# -- PAN pairs with ground truth ------------------------------------------------------------------
+
+PAN_PAIRS = [
+    pytest.param("02-no-obfuscation", "suspicious-document00005.txt", "source-document01090.txt", 0.95, id="none"),
+    pytest.param("03-random-obfuscation", "suspicious-document00006.txt", "source-document00560.txt", 0.6,
+                 id="random"),
+    pytest.param("04-translation-obfuscation", "suspicious-document00004.txt", "source-document00420.txt", 0.6,
+                 id="translation"),
+]
+
+
+@pytest.mark.parametrize(("folder", "susp", "src", "threshold"), PAN_PAIRS)
+def test_real_pan_pairs_are_found(corpora: Path, folder: str, susp: str, src: str, threshold: float):
+    root = corpora / "reuse/pan13-train"
+    truth = pan.read_features(root / folder / pan.pair_file_name(susp, src))
+    found = pan.detect_texts(pan.read_text(root / "susp" / susp), pan.read_text(root / "src" / src))
+    dets = [pan.Feature(susp, a0, a1 - a0, src, b0, b1 - b0) for a0, a1, b0, b1 in found]
+    assert pan.evaluate(truth, dets).recall >= threshold
+    # the source pages share boilerplate the ground truth does not mark: judge the detections of the case
+    on_case = [d for d in dets if any(d.detects(c) for c in truth)]
+    assert pan.evaluate(truth, on_case).precision >= threshold
+
+
+def test_a_no_plagiarism_pair_has_no_detection(corpora: Path):
+    root = corpora / "reuse/pan13-train"
+    susp, src = pan.read_pairs(root / "01-no-plagiarism/pairs")[0]
+    assert pan.detect_texts(pan.read_text(root / "susp" / susp), pan.read_text(root / "src" / src)) == []
+
+
+# -- bad input ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [pytest.param("", "", id="both-empty"), pytest.param("", "Some words here.", id="one-empty"),
+     pytest.param("   \n\n ", "...", id="no-words")],
+)
+def test_empty_texts_share_nothing(a: str, b: str):
+    assert align_documents(a, b) == []
+
+
+def test_min_words_must_be_positive():
+    with pytest.raises(QueryError):
+        align_documents("a b c", "a b c", min_words=0)
+
+
+def test_an_enormous_document_is_bounded(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(reuse, "MAX_WORDS", 5_000)
+    text = " ".join(f"word{i % 997} other{i % 991}" for i in range(200_000))
+    prof = reuse.profile(text, max_words=reuse.MAX_WORDS)
+    assert len(prof.words) == 5_000
+
+
+def test_a_corpus_of_one_document_has_no_reuse(archive: Archive, corpora: Path):
+    archive.ingest([corpora / MIA / "ch01.htm"], workers=1)
+    result = archive.reuse()
+    assert result.pairs == [] and result.clusters == []
+    assert result.stats["documents"] == 1
+
+
+def test_an_empty_archive_has_no_reuse(archive: Archive):
+    assert archive.reuse().stats["candidate_pairs"] == 0
+
+
+def test_unknown_author_is_refused(wage_labour: Archive):
+    with pytest.raises(QueryError):
+        wage_labour.reuse(author="Nobody Atall")
+
+
+# -- resuming -------------------------------------------------------------------------------------
+
+
+class Interrupt(Exception):
+    pass
+
+
+def test_an_interrupted_run_resumes_after_the_last_completed_stage(wage_labour: Archive, tmp_path: Path):
+    out = tmp_path / "run"
+
+    def stop_in_alignments(stage: str, done: int, total: int) -> None:
+        if stage == "alignments" and done == 2:
+            raise Interrupt
+
+    with pytest.raises(Interrupt):
+        wage_labour.reuse(out_dir=out, progress=stop_in_alignments)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["done"] == ["shingles", "candidates"]
+    assert not (out / "alignments.jsonl").exists()
+
+    stages_seen: list[str] = []
+    resumed = wage_labour.reuse(out_dir=out, progress=lambda stage, done, total: stages_seen.append(stage))
+    assert "shingles" not in stages_seen  # loaded from disk, not recomputed
+    assert resumed.stats["resumed"] == ["shingles", "candidates"]
+    fresh = wage_labour.reuse()
+    assert resumed.to_dict()["pairs"] == fresh.to_dict()["pairs"]
+    assert resumed.to_dict()["clusters"] == fresh.to_dict()["clusters"]
+    again = wage_labour.reuse(out_dir=out)
+    assert again.stats["resumed"] == ["shingles", "candidates", "alignments", "clusters"]
+    assert again.to_dict()["pairs"] == fresh.to_dict()["pairs"]
