@@ -612,3 +612,35 @@ def test_openapi_and_docs_use_no_cdn(client: TestClient) -> None:
         "data:,", "/static/swagger-ui.css", "/", "/openapi.json", "/static/swagger-ui-bundle.js",
         "/static/swagger-init.js"]
     assert client.get("/static/swagger-ui-bundle.js").status_code == 200
+
+
+def _doc_id(client: TestClient, author: str) -> str:
+    return client.get("/api/documents", params={"author": author}).json()["documents"][0]["id"]
+
+
+def test_compare_two_documents_page_and_json(client: TestClient) -> None:
+    a, b = _doc_id(client, "Natalia Sedova"), _doc_id(client, "Mallory")
+    data = client.get("/api/compare", params={"a": a, "b": b}).json()
+    assert [w["id"] for w in data["witnesses"]] == [a, b]
+    assert data["loci"] and {"type", "readings"} <= set(data["loci"][0])
+    page = client.get("/compare", params={"a": a, "b": b})
+    assert page.status_code == 200
+    assert "<script>window.__pwned" not in page.text  # the hostile letter's text is escaped
+    assert client.get("/api/compare", params={"a": a, "b": "no-such-doc"}).status_code == 400
+
+
+def test_reuse_links_on_a_document_page(tmp_path: Path) -> None:
+    with Archive(tmp_path / "r.db") as archive:
+        archive.ingest([SEED], workers=1)
+        doc_id = archive.documents()[0]["id"]
+        witness = {"author": "Natalia Sedova Trotsky", "title": "Corrections", "written": "1961-11-09",
+                   "start": 0, "end": 21, "text": "Monsieur le Directeur"}
+        archive.store.save_reuse([{"id": 1, "witnesses": [
+            {**witness, "document_id": doc_id},
+            {**witness, "document_id": "elsewhere-1", "title": "A <b>reprint</b>"},
+        ]}])
+    with TestClient(create_app(str(tmp_path / "r.db"))) as c:
+        [link] = c.get(f"/api/documents/{doc_id}/reuse").json()
+        assert link["elsewhere"][0]["document_id"] == "elsewhere-1"
+        page = c.get(f"/documents/{doc_id}").text
+        assert "found elsewhere" in page and "A &lt;b&gt;reprint&lt;/b&gt;" in page

@@ -62,6 +62,10 @@ def test_corpus_reuse_clusters_the_captures(wage_labour: Archive, tmp_path: Path
     assert {p.name for p in (tmp_path / "run").iterdir()} >= {
         "manifest.json", "shingles.jsonl", "candidates.jsonl", "alignments.jsonl", "clusters.json"
     }
+    # the run is kept for document pages: "passages of this document found elsewhere"
+    first = result.clusters[0].witnesses[0]
+    [stored] = [c for c in wage_labour.reuse_for(first.document_id) if c["witnesses"][0]["start"] == first.start]
+    assert [w["document_id"] for w in stored["witnesses"]] == [w.document_id for w in result.clusters[0].witnesses]
 
 
 def test_clusters_put_the_earliest_dated_witness_first():

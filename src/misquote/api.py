@@ -26,6 +26,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -369,6 +370,12 @@ def create_app(db: str | None = None) -> FastAPI:
     def corrections_page(request: Request) -> HTMLResponse:
         return page(request, "corrections.html", {"disputes": pages.corrections()})
 
+    @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
+    def compare_page(request: Request, a: str, b: str) -> HTMLResponse:
+        apparatus = pages.compare(a, b)
+        return page(request, "compare.html", {"a": a, "b": b, "apparatus": apparatus,
+                                              "table": Markup(apparatus.to_html(fragment=True))})
+
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     def api_docs(request: Request) -> HTMLResponse:
         return page(request, "docs.html", {})
@@ -423,6 +430,16 @@ def create_app(db: str | None = None) -> FastAPI:
     @app.get("/api/documents/{doc_id}/cite", tags=["read"], summary="Cite a document or one paragraph")
     def api_cite(doc_id: str, p: Anchor = None, version: Version = None) -> dict[str, Any]:
         return pages.cite(doc_id, p, version)
+
+    @app.get("/api/compare", tags=["read"], summary="Collate two documents: what one cut, added or changed")
+    def api_compare(a: str, b: str) -> dict[str, Any]:
+        """The apparatus in the `collate --json` shape of DESIGN.md."""
+        return pages.compare(a, b).to_dict()
+
+    @app.get("/api/documents/{doc_id}/reuse", tags=["read"], summary="Passages of a document found elsewhere")
+    def api_reuse(doc_id: str) -> list[dict[str, Any]]:
+        """Clusters of the last archive-wide `misquote reuse` run that hold a passage of this document."""
+        return pages.reuse(doc_id)
 
     @app.get("/api/corrections", tags=["read"], summary="The disputes on record")
     def api_corrections() -> list[dict[str, Any]]:

@@ -390,14 +390,22 @@ class Archive:
                 raise QueryError(f"{author!r} can mean {', '.join(names)}: give the full name")
             name = names[0]
         if engine == "local":
-            return reuse.find_reuse(self.store, name, min_words, out_dir, progress)
-        if engine == "spark":
+            result = reuse.find_reuse(self.store, name, min_words, out_dir, progress)
+        elif engine == "spark":
             from misquote import spark
 
-            return spark.find_reuse(
+            result = spark.find_reuse(
                 self.store, master=master, author=name, min_words=min_words, out_dir=out_dir, progress=progress
             )
-        raise QueryError(f"unknown engine {engine!r}: use local or spark")
+        else:
+            raise QueryError(f"unknown engine {engine!r}: use local or spark")
+        if name is None:  # a whole-archive run replaces what document pages show as "found elsewhere"
+            self.store.save_reuse([c.to_dict() for c in result.clusters])
+        return result
+
+    def reuse_for(self, doc_id: str) -> list[dict[str, Any]]:
+        """Clusters of the last archive-wide reuse run holding a passage of this document."""
+        return self.store.reuse_for(doc_id)
 
     def align(self, a: str, b: str, *, min_words: int = 15) -> list[Any]:
         """The reused passages between two documents, each a document id in the archive or a file."""

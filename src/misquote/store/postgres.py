@@ -33,9 +33,9 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from misquote.errors import QueryError, StoreError
 from misquote.index import DocumentIndex, document_postings
 from misquote.model import Dispute, Document
-from misquote.store import AddResult, DocRow, PassageRow, SearchHit, Stats
+from misquote.store import AddResult, DocRow, PassageRow, SearchHit, Stats, _clusters
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # The text search configuration the migrations create: 'simple' (no stemming, no stopwords, like
 # SQLite's unicode61 tokenizer) with diacritics folded by unaccent when it is available.
@@ -117,6 +117,24 @@ MIGRATIONS: dict[int, tuple[str, str]] = {
             note TEXT,
             UNIQUE (author, quote, published_in)
         );
+        """,
+    ),
+    2: (
+        "reuse clusters, shown on document pages",
+        """
+        CREATE TABLE reuse_witnesses (
+            cluster INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            document_id TEXT NOT NULL,
+            author TEXT NOT NULL,
+            title TEXT NOT NULL,
+            written TEXT,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (cluster, seq)
+        );
+        CREATE INDEX reuse_witnesses_document ON reuse_witnesses(document_id);
         """,
     ),
 }
@@ -625,6 +643,29 @@ class PostgresStore:
             args = (author,)
         for row in self._stream(query + " ORDER BY p.doc, p.seq", args):
             yield PassageRow(*row)
+
+    def save_reuse(self, clusters: Sequence[dict[str, Any]]) -> None:
+        """Replace the stored reuse clusters (each with its witnesses, earliest first) by these."""
+        rows = [
+            (c["id"], i, w["document_id"], w["author"], w["title"], w["written"], w["start"], w["end"], w["text"])
+            for c in clusters
+            for i, w in enumerate(c["witnesses"])
+        ]
+        with self._conn() as conn, conn.transaction():
+            conn.execute("DELETE FROM reuse_witnesses")
+            with conn.cursor() as cur:
+                cur.executemany("INSERT INTO reuse_witnesses VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)", rows)
+
+    def reuse_for(self, doc_id: str) -> list[dict[str, Any]]:
+        """The stored clusters that hold a passage of this document, each with all its witnesses."""
+        rows = self._all(
+            """SELECT cluster, document_id, author, title, written, start_char, end_char, text
+               FROM reuse_witnesses WHERE cluster IN
+                 (SELECT cluster FROM reuse_witnesses WHERE document_id = %s)
+               ORDER BY cluster, seq""",
+            (doc_id,),
+        )
+        return _clusters(rows)
 
     def disputes(self, author: str | None = None) -> list[Dispute]:
         query = "SELECT author, quote, published_in, date, rebuttal_document_id, paragraph, note, id FROM disputes"

@@ -444,11 +444,32 @@ class Pages:
             "footnotes": [note_view(n) for n in shown if n.kind == "footnote"],
             "editorial": [note_view(n) for n in shown if n.kind != "footnote"],
             "versions": self.archive.versions(doc_id),
+            "editions": self.archive.editions(doc_id),
+            "reuse": self.reuse(doc_id),
             "citation": export.citation(doc),
             "page": page,
             "pages": len(paged.pages),
             "base_href": base,
         }
+
+    def reuse(self, doc_id: str) -> list[dict[str, Any]]:
+        """Passages of this document found elsewhere: each with where it stands here and the other places."""
+        out = []
+        for cluster in self.archive.reuse_for(doc_id):
+            here = [w for w in cluster["witnesses"] if w["document_id"] == doc_id]
+            elsewhere = [w for w in cluster["witnesses"] if w["document_id"] != doc_id]
+            if here and elsewhere:
+                out.append({"id": cluster["id"], "here": here[0], "elsewhere": elsewhere})
+        return out
+
+    def compare(self, a: str, b: str) -> Any:
+        """The apparatus of two documents of the archive (the first is the base)."""
+        from misquote.collate import collate
+
+        witnesses = [self.archive.witness(a), self.archive.witness(b)]
+        if witnesses[0].label == witnesses[1].label:
+            witnesses[0].label, witnesses[1].label = f"{witnesses[0].label} (A)", f"{witnesses[1].label} (B)"
+        return collate(witnesses)
 
     def cite(self, doc_id: str, anchor: str | None, version: int | None = None) -> dict[str, Any]:
         """Citations of a document or of one paragraph, and the link to it."""
