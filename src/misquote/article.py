@@ -92,13 +92,15 @@ def check_article(
     kind: str = "auto",
     title: str | None = None,
     url: str | None = None,
+    max_chars: int = MAX_ARTICLE_CHARS,
 ) -> ArticleReport:
-    """Extract the quotations of an article (text, HTML or Markdown) and check each one."""
+    """Extract the quotations of an article (text, HTML or Markdown) and check each one.
+
+    An article over `max_chars` (characters, or bytes before decoding) is refused before it is parsed.
+    """
+    if len(data) > max_chars:
+        raise QueryError(f"the article is {len(data):,} characters; the limit is {max_chars:,}: split it into parts")
     text = article_text(data, kind)  # type: ignore[arg-type]
-    if len(text) > MAX_ARTICLE_CHARS:
-        raise QueryError(
-            f"the article is {len(text):,} characters; the limit is {MAX_ARTICLE_CHARS:,}: split it into parts"
-        )
     if title is None:
         first = next((line.strip() for line in text.splitlines() if line.strip()), "")
         title = first[:200] or None

@@ -32,6 +32,7 @@ from typing import Literal
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from misquote.errors import QueryError
+from misquote.ingest.mia import MAX_NESTING, markup_depth
 from misquote.text import clean_text
 
 Kind = Literal["direct", "indirect"]
@@ -125,6 +126,12 @@ def _is_clutter(node: LexborNode) -> bool:
 
 
 def _html_text(data: str) -> str:
+    depth = markup_depth(data)
+    if depth > MAX_NESTING:
+        raise QueryError(
+            f"the article's HTML nests {depth:,} elements deep (the limit is {MAX_NESTING:,}): "
+            "it is broken or hostile; give its text instead"
+        )
     tree = LexborHTMLParser(data)
     for tag in _DROP_TAGS:
         for node in tree.css(tag):

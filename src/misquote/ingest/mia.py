@@ -26,6 +26,16 @@ from misquote.model import Document, Note, Paragraph, ParagraphKind
 NAME = "mia-html"
 BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre", "dd", "dt", "div", "center"})
 CONTAINERS = frozenset({*BLOCKS, "ul", "ol", "dl", "table", "section", "article", "main", "body", "font", "span"})
+MAX_DEPTH = 100
+"""Containers the walk descends into; real pages nest under 30, deeper blocks are read whole."""
+MAX_NESTING = 512
+"""Nesting (see `markup_depth`) beyond which a page is refused: lexbor's tree building costs the depth
+per tag (50,000 nested divs take 15 s); real pages count under 10, a broken one 449."""
+_OPEN_OR_CLOSE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*?(/?)>")
+_NOT_NESTING = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "html", "head", "body",
+})
 DROP = (
     "script, style, noscript, table, p.footer, span.footer, p.skip, p.next, p.toc, p.ptoc, p.updat, "
     "p.index, p.indexb, p.indexc, p.indexd, p.index-list, p.margin-bottom, ul.disc, img"
@@ -56,6 +66,13 @@ def read_mia_html(data: bytes, source_key: str) -> list[Document]:
     text = decode(data, source_key)
     if "<" not in text[:5000]:
         raise IngestError(source_key, "not HTML: no markup in the first 5000 characters", "read it as text or plain")
+    depth = markup_depth(text)
+    if depth > MAX_NESTING:
+        raise IngestError(
+            source_key,
+            f"markup nested {depth:,} elements deep (the limit is {MAX_NESTING:,}): the page is broken or hostile",
+            "close the open tags, or read it as text with --format plain",
+        )
     # A space after each <br> keeps the words of two lines apart once tags are dropped.
     tree = LexborHTMLParser(_BR.sub("<br> ", text))
     body = tree.body
@@ -93,6 +110,25 @@ def read_mia_html(data: bytes, source_key: str) -> list[Document]:
     if not doc.paragraphs:
         raise IngestError(source_key, "navigation page: nothing but the title and header", "ingest the linked pages")
     return [finish(doc, data, source_key, NAME)]
+
+
+def markup_depth(html: str) -> int:
+    """How deep the elements of `html` nest, counted from its tags without parsing it.
+
+    Void and self-closing tags, and the tags HTML closes by itself (p, li, td...), do not count; so
+    sloppy real pages stay shallow, while a hostile `<div>` x 100,000 counts 100,000.
+    """
+    depth = deepest = 0
+    for close, name, self_closing in _OPEN_OR_CLOSE.findall(html):
+        name = name.lower()
+        if self_closing or name in _NOT_NESTING:
+            continue
+        if close:
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 def _text(node: LexborNode | None, sep: str = "") -> str:
@@ -161,25 +197,31 @@ class _Page:
         self.seen_names: set[str] = set()
         self.last_was_note = False
 
-    def walk(self, node: LexborNode, quote: bool = False) -> None:
-        """Visit block elements in order; containers are descended into, leaf blocks emitted."""
+    def walk(self, node: LexborNode, quote: bool = False, depth: int = 0) -> None:
+        """Visit block elements in order; containers are descended into, leaf blocks emitted.
+
+        Below MAX_DEPTH containers a block is emitted whole, so hostile nesting cannot exhaust the stack.
+        """
+        deep = depth >= MAX_DEPTH
         for child in node.iter(include_text=False):
             tag = child.tag
             if tag not in CONTAINERS:
                 continue
             if tag == "blockquote":
                 inner_quote = quote or _is_real_quote(child)
-                if _has_block_child(child):
-                    self.walk(child, inner_quote)
+                if not deep and _has_block_child(child):
+                    self.walk(child, inner_quote, depth + 1)
                 else:
                     self.emit(child, inner_quote)
             elif tag in BLOCKS:
-                if _has_block_child(child):
-                    self.walk(child, quote)
+                if not deep and _has_block_child(child):
+                    self.walk(child, quote, depth + 1)
                 else:
                     self.emit(child, quote)
+            elif deep:
+                self.emit(child, quote)
             else:
-                self.walk(child, quote)
+                self.walk(child, quote, depth + 1)
 
     def emit(self, node: LexborNode, quote: bool) -> None:
         """Turn one leaf block into a header entry, a note, a notes heading or a paragraph."""
@@ -328,9 +370,15 @@ def _inside(node: LexborNode, tag: str) -> bool:
 
 
 def _has_block_child(node: LexborNode) -> bool:
-    return any(child.tag in CONTAINERS and child.tag != "span" for child in node.iter(include_text=False)) or any(
-        child.tag == "span" and _has_block_child(child) for child in node.iter(include_text=False)
-    )
+    """Whether a block or container element stands in `node`, directly or inside spans."""
+    stack = [node]  # iterative: a page of thousands of nested spans must not exhaust the stack
+    while stack:
+        for child in stack.pop().iter(include_text=False):
+            if child.tag == "span":
+                stack.append(child)
+            elif child.tag in CONTAINERS:
+                return True
+    return False
 
 
 def _is_real_quote(node: LexborNode) -> bool:
