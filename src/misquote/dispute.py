@@ -1,7 +1,8 @@
 """Finding published denials in the archive: "These were certainly not my words."
 
-A denial is a cue phrase (English or French) next to a quotation in the same paragraph, or in the
-paragraph just before it. Each one found becomes a proposed `Dispute`: the person is the document's
+A denial is a cue phrase (English or French), in the author's own voice (not inside a quotation: a
+novel's "I never said that," is dialogue), next to a quotation in the same paragraph or the one
+before it, in a paragraph that names where the words were printed ("published in France-Soir"). Each one found becomes a proposed `Dispute`: the person is the document's
 author, the words are the quotation, the publication is the name the paragraph gives ("published
 in France-Soir"), and the rebuttal is the paragraph itself. Proposals are reviewed, then stored.
 """
@@ -34,7 +35,7 @@ DENIAL = re.compile(
 PUBLICATION = re.compile(
     r"(?:published|printed|appeared|reported|paru|publiée?|imprimée?)\s+(?:in|dans)\s+(?:the\s+|le\s+|la\s+|l['’])?"
     r"((?:[A-Z][\w'’.-]*)(?:\s+(?:[A-Z][\w'’.-]*|of|de|du))*)"
-    r"|\b(?:in|dans)\s+(?:the\s+|le\s+|la\s+)?((?:[A-Z][\w'’.-]*-[A-Z][\w'’.-]*|[A-Z][a-z]+\s+(?:Times|Post|Herald|Tribune|Monde|Soir|Journal|Gazette|News)))",
+    r"|\b(?:in|dans)\s+(?:the\s+|le\s+|la\s+)?((?:[A-Z][a-zA-Z'’.]+-[A-Z][a-zA-Z'’.]+|[A-Z][a-z]+\s+(?:Times|Post|Herald|Tribune|Monde|Soir|Journal|Gazette|News)))",
 )
 
 
@@ -44,17 +45,23 @@ def detect(docs: Iterable[Document]) -> list[Dispute]:
     for doc in docs:
         previous_text = ""
         for p in doc.paragraphs:
+            spoken = [(q.start, q.end) for q in quotations(p.text)] if DENIAL.search(p.text) else []
             for cue in DENIAL.finditer(p.text):
+                # "I never said that," inside a quotation is a character's line, not the author's denial
+                if any(start <= cue.start() < end for start, end in spoken):
+                    continue
                 quote, where = _denied_quotation(p.text, cue.start(), cue.end(), previous_text)
                 if not quote:
                     continue
                 match = PUBLICATION.search(where)
                 published_in = next((g for g in match.groups() if g), "") if match else ""
+                if not published_in:
+                    continue  # a denial of words put in one's mouth says where they were printed
                 found.append(
                     Dispute(
                         author=doc.author,
                         quote=quote,
-                        published_in=published_in.rstrip(".,;") or "an unnamed publication",
+                        published_in=published_in.rstrip(".,;"),
                         date=doc.written,
                         rebuttal_document_id=doc.id,
                         paragraph=p.anchor,
