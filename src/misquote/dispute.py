@@ -1,10 +1,11 @@
 """Finding published denials in the archive: "These were certainly not my words."
 
-A denial is a cue phrase (English or French), in the author's own voice (not inside a quotation: a
+A denial is a cue phrase (English or French) in the author's own voice (not inside a quotation: a
 novel's "I never said that," is dialogue), next to a quotation in the same paragraph or the one
-before it, in a paragraph that names where the words were printed ("published in France-Soir"). Each one found becomes a proposed `Dispute`: the person is the document's
-author, the words are the quotation, the publication is the name the paragraph gives ("published
-in France-Soir"), and the rebuttal is the paragraph itself. Proposals are reviewed, then stored.
+before it, in a paragraph that names where the words were printed ("published in France-Soir").
+Each one found becomes a proposed `Dispute`: the person is the document's author, the words are the
+quotation, the publication is the name the paragraph gives, and the rebuttal is the paragraph
+itself. Proposals are reviewed, then stored.
 """
 
 from __future__ import annotations
