@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from misquote.model import Document
+from misquote.store import PassageRow
 from misquote.text import words
 
 if TYPE_CHECKING:
@@ -36,24 +37,10 @@ STOPWORDS = frozenset(_STOPWORDS.split())
 
 
 @dataclass
-class IndexedPassage:
-    """A paragraph or note with the range of document word positions it holds."""
-
-    anchor: str
-    kind: str
-    speaker: str | None
-    text: str
-    tok_start: int
-    tok_end: int
-    char_start: int
-    """Where the passage starts in the document text (0 for notes, which stand apart from it)."""
-
-
-@dataclass
 class DocumentIndex:
     """What the store writes for one document: its passages and one posting blob per word."""
 
-    passages: list[IndexedPassage] = field(default_factory=list)
+    passages: list[PassageRow] = field(default_factory=list)
     positions: dict[str, bytes] = field(default_factory=dict)
     words: int = 0
 
@@ -70,7 +57,7 @@ def document_postings(doc: Document) -> DocumentIndex:
         for word in words(text):
             where[word].append(pos)
             pos += 1
-        out.passages.append(IndexedPassage(anchor, kind, speaker, text, start, pos, char_start))
+        out.passages.append(PassageRow(0, len(out.passages), anchor, kind, speaker, text, start, pos, char_start))
     out.words = pos
     out.positions = {w: np.asarray(p, dtype=np.uint32).tobytes() for w, p in where.items()}
     return out

@@ -19,7 +19,11 @@ DEFAULT_DB = "misquote.db"
 
 @dataclass
 class PassageRow:
-    """A paragraph or note as stored for search and check: where it sits in its document."""
+    """A paragraph or note as stored for search and check: where it sits in its document.
+
+    The index builds these at ingest (with `doc` 0 until the store assigns the row) and the store
+    gives them back to the check.
+    """
 
     doc: int
     seq: int
