@@ -26,7 +26,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,28 +37,14 @@ SEED = ROOT.parent / "shared" / "seed" / "sedova-corrections-to-france-soir-1961
 sys.path.insert(0, str(ROOT / "src"))
 
 from misquote import Archive  # noqa: E402
+from misquote.store.postgres import scratch_schema  # noqa: E402
 from misquote.text import words  # noqa: E402
-
-
-@contextmanager
-def pg_schema(base: str) -> Iterator[str]:
-    """A fresh schema on the server at `base`, dropped afterwards."""
-    import psycopg
-
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield base + ("&" if "?" in base else "?") + f"options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 @contextmanager
 def databases(base: str, tmp: Path, name: str) -> Iterator[dict[str, str]]:
     """One fresh database per backend."""
-    with pg_schema(base) as pg:
+    with scratch_schema(base, "bench") as pg:
         yield {"sqlite": str(tmp / f"{name}.db"), "postgresql": pg}
 
 
@@ -79,8 +64,11 @@ def quotes(archive: Archive, authors: list[str], every: int, limit: int) -> list
         changed = ws[3:15]
         changed[6] = "elephant" if changed[6].lower() != "elephant" else "giraffe"
         other = next((a for a in authors if a != row.author), authors[0])
-        out += [("verbatim", cut, row.author), ("altered", " ".join(changed), row.author),
-                ("misattributed", cut, other)]
+        out += [
+            ("verbatim", cut, row.author),
+            ("altered", " ".join(changed), row.author),
+            ("misattributed", cut, other),
+        ]
         if len(out) >= limit:
             break
     return out[:limit]
@@ -95,13 +83,17 @@ def concurrent_ingest(folder: Path, url: str, n: int = 4) -> dict[str, Any]:
     """`n` misquote ingest processes of one folder at once; the documents they leave behind."""
     cmd = [sys.executable, "-m", "misquote.cli", "ingest", str(folder), "--db", url, "--json"]
     start = time.perf_counter()
-    runs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for _ in range(n)]
+    runs = [
+        subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(n)
+    ]
     outs = [r.communicate() for r in runs]
     seconds = time.perf_counter() - start
     errors = [err.strip().splitlines()[-1] for r, (_, err) in zip(runs, outs, strict=True) if r.returncode]
-    added = sum(json.loads(out.strip().splitlines()[-1])["added"] for r, (out, _) in zip(runs, outs, strict=True)
-                if r.returncode == 0)
+    added = sum(
+        json.loads(out.strip().splitlines()[-1])["added"]
+        for r, (out, _) in zip(runs, outs, strict=True)
+        if r.returncode == 0
+    )
     with Archive(url) as a:
         ids = [d["id"] for d in a.documents()]
         versions = a.stats().versions
@@ -113,8 +105,13 @@ def serve_hook(url: str, duration: int) -> str | None:
     path = ROOT / "bench" / "serve.py"
     if not path.exists() or duration <= 0:
         return None
-    run = subprocess.run([sys.executable, str(path), url, "--duration", str(duration), "--clients", "32"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=60 * duration)
+    run = subprocess.run(
+        [sys.executable, str(path), url, "--duration", str(duration), "--clients", "32"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60 * duration,
+    )
     lines = [line.strip() for line in run.stdout.splitlines() if "/api/check" in line]
     if run.returncode or not lines:
         tail = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["no output"]
@@ -152,8 +149,12 @@ def main() -> None:
                 report = archive.ingest([folder])
                 seconds = time.perf_counter() - start
                 assert not report.failed, report.failed
-                results[backend].update(ingest_s=seconds, mb_s=size_mb / seconds, files_s=len(files) / seconds,
-                                        documents=archive.stats().documents)
+                results[backend].update(
+                    ingest_s=seconds,
+                    mb_s=size_mb / seconds,
+                    files_s=len(files) / seconds,
+                    documents=archive.stats().documents,
+                )
                 archives[backend] = archive
             names = [a["name"] for a in archives["sqlite"].authors()]
             fixed = quotes(archives["sqlite"], names, every=29, limit=args.quotes)
@@ -166,8 +167,9 @@ def main() -> None:
                     answers.append(archive.check(quote, author).verdict)
                     times.append((time.perf_counter() - start) * 1000)
                 verdicts[backend] = answers
-                results[backend].update(p50=percentile(times, 0.5), p95=percentile(times, 0.95),
-                                        mean=statistics.fmean(times))
+                results[backend].update(
+                    p50=percentile(times, 0.5), p95=percentile(times, 0.95), mean=statistics.fmean(times)
+                )
             for archive in archives.values():
                 archive.close()
         with databases(args.pg, tmp, "four") as urls:
@@ -190,12 +192,16 @@ def main() -> None:
         ok = sorted(f["ids"]) == sorted(set(f["ids"])) and len(f["ids"]) == r["documents"] == f["versions"]
         ok = ok and f["added"] == r["documents"] and not f["errors"]
         return f"{'exact' if ok else 'WRONG'}: {len(f['ids'])} docs, {f['seconds']:.1f} s" + (
-            f", errors: {f['errors']}" if f["errors"] else "")
+            f", errors: {f['errors']}" if f["errors"] else ""
+        )
 
     rows = [
         ("ingest (1 process)", f"{lite['ingest_s']:.1f} s", f"{pg['ingest_s']:.1f} s"),
-        ("  throughput", f"{lite['mb_s']:.2f} MB/s, {lite['files_s']:.1f} files/s",
-         f"{pg['mb_s']:.2f} MB/s, {pg['files_s']:.1f} files/s"),
+        (
+            "  throughput",
+            f"{lite['mb_s']:.2f} MB/s, {lite['files_s']:.1f} files/s",
+            f"{pg['mb_s']:.2f} MB/s, {pg['files_s']:.1f} files/s",
+        ),
         ("documents", str(lite["documents"]), str(pg["documents"])),
         (f"check p50 ({len(fixed)} quotes)", f"{lite['p50']:.1f} ms", f"{pg['p50']:.1f} ms"),
         ("check p95", f"{lite['p95']:.1f} ms", f"{pg['p95']:.1f} ms"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -44,18 +43,14 @@ def postgres_schema(base: str | None = None) -> Iterator[str]:
     """A URL whose search_path is a fresh schema of the test database, dropped afterwards."""
     import psycopg
 
+    from misquote.store.postgres import scratch_schema
+
     base = base or postgres_base_url()
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        # unaccent in public, shared by every test schema (dropping one must not take it along)
-        with suppress(psycopg.Error):
-            conn.execute("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public")
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield base + ("&" if "?" in base else "?") + f"options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    # unaccent in public, shared by every test schema (dropping one must not take it along)
+    with psycopg.connect(base, autocommit=True) as conn, suppress(psycopg.Error):
+        conn.execute("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public")
+    with scratch_schema(base, "test") as url:
+        yield url
 
 
 @contextmanager

@@ -257,9 +257,7 @@ class PostgresStore:
                 raise StoreError(
                     f"the database at {self.where} has no schema to create tables in (check search_path in --db)"
                 )
-            tables = {
-                r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
-            }
+            tables = {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
             if tables and "migrations" not in tables:
                 raise StoreError(
                     f"schema {schema[0]} of the database at {self.where} is not a misquote archive "
@@ -298,13 +296,15 @@ class PostgresStore:
             except psycopg.Error:
                 pass
             found = conn.execute(find).fetchone()
-        conn.execute(sql.SQL("CREATE TEXT SEARCH CONFIGURATION {} (COPY = pg_catalog.simple)").format(
-            sql.Identifier(TS_CONFIG)))
+        conn.execute(
+            sql.SQL("CREATE TEXT SEARCH CONFIGURATION {} (COPY = pg_catalog.simple)").format(sql.Identifier(TS_CONFIG))
+        )
         if found is not None:
             conn.execute(
-                sql.SQL("ALTER TEXT SEARCH CONFIGURATION {} ALTER MAPPING FOR hword, hword_part, word "
-                        "WITH {}.unaccent, pg_catalog.simple").format(sql.Identifier(TS_CONFIG),
-                                                                       sql.Identifier(found[0]))
+                sql.SQL(
+                    "ALTER TEXT SEARCH CONFIGURATION {} ALTER MAPPING FOR hword, hword_part, word "
+                    "WITH {}.unaccent, pg_catalog.simple"
+                ).format(sql.Identifier(TS_CONFIG), sql.Identifier(found[0]))
             )
 
     # -- writing --------------------------------------------------------------------------------
@@ -437,8 +437,20 @@ class PostgresStore:
                source_key, file_seq, sha256, format, reader, reader_version, ingested_at, meta, data)
                VALUES (%s, %s, TRUE, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING rowid""",
             (
-                doc.id, doc.version, author_ids[doc.author], doc.title, doc.written, doc.year,
-                doc.source, source_key, seq, sha256, doc.format, doc.reader, doc.reader_version, _now(),
+                doc.id,
+                doc.version,
+                author_ids[doc.author],
+                doc.title,
+                doc.written,
+                doc.year,
+                doc.source,
+                source_key,
+                seq,
+                sha256,
+                doc.format,
+                doc.reader,
+                doc.reader_version,
+                _now(),
                 json.dumps(doc.metadata(), ensure_ascii=False),
                 json.dumps(doc.to_dict(), ensure_ascii=False),
             ),
@@ -469,8 +481,15 @@ class PostgresStore:
             delta[int(wid)] -= 1
 
     def add_dispute(self, dispute: Dispute) -> Dispute:
-        values = (dispute.date, dispute.rebuttal_document_id, dispute.paragraph, dispute.note,
-                  dispute.author, dispute.quote, dispute.published_in)
+        values = (
+            dispute.date,
+            dispute.rebuttal_document_id,
+            dispute.paragraph,
+            dispute.note,
+            dispute.author,
+            dispute.quote,
+            dispute.published_in,
+        )
         with self._conn() as conn, conn.transaction():
             # update first: an INSERT .. ON CONFLICT would spend an id on every update
             row = conn.execute(
@@ -510,9 +529,7 @@ class PostgresStore:
 
     def current_id(self, source_key: str) -> str | None:
         """The id of the current document read from the first document of a source, if any."""
-        row = self._one(
-            "SELECT id FROM documents WHERE source_key = %s AND file_seq = 0 AND current", (source_key,)
-        )
+        row = self._one("SELECT id FROM documents WHERE source_key = %s AND file_seq = 0 AND current", (source_key,))
         return row[0] if row else None
 
     def document(self, doc_id: str, version: int | None = None) -> Document | None:
@@ -675,6 +692,7 @@ class PostgresStore:
     def stats(self) -> Stats:
         current = "FROM passages p JOIN documents d ON d.rowid = p.doc AND d.current"
         with self._conn() as conn:
+
             def one(query: str) -> int:
                 row = conn.execute(query.encode()).fetchone()
                 return int(row[0] or 0) if row else 0
@@ -704,8 +722,15 @@ class PostgresStore:
         for version, current, sha, key, seq, data in self._stream(
             "SELECT version, current, sha256, source_key, file_seq, data FROM documents ORDER BY rowid"
         ):
-            yield {"type": "document", "version": version, "current": bool(current), "sha256": sha,
-                   "source_key": key, "file_seq": seq, "document": json.loads(data)}
+            yield {
+                "type": "document",
+                "version": version,
+                "current": bool(current),
+                "sha256": sha,
+                "source_key": key,
+                "file_seq": seq,
+                "document": json.loads(data),
+            }
         for d in self.disputes():
             yield {"type": "dispute", "dispute": d.to_dict()}
 
@@ -716,3 +741,21 @@ def _ellipsize(snippet: str, text: str) -> str:
     head = "" if text.lstrip().startswith(plain[:20]) else "… "
     tail = "" if text.rstrip().endswith(plain[-20:]) else " …"
     return f"{head}{snippet}{tail}"
+
+
+@contextmanager
+def scratch_schema(base: str, prefix: str = "scratch") -> Iterator[str]:
+    """A URL whose search_path is a fresh, empty schema of the database at `base`, dropped afterwards.
+
+    For tests and benchmarks: each gets its own archive on one server without creating databases.
+    """
+    import uuid
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield base + ("&" if "?" in base else "?") + f"options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
