@@ -23,8 +23,12 @@ LETTERS = [
 
 
 def fill(archive: Archive, tmp_path: Path) -> None:
-    """An archive with every kind of record: versions (one retired), a two-document file, disputes."""
+    """An archive with every kind of record: versions (one retired), a two-document file, disputes, reuse."""
     archive.ingest_one(SEED)
+    letter = archive.document(archive.documents()[0]["id"])
+    reprint = tmp_path / "reprint.txt"
+    reprint.write_text(f"A Reprint\n\nAs she wrote: {letter.paragraphs[1].text}\n", encoding="utf-8")
+    archive.ingest([reprint], workers=1)
     changing = tmp_path / "changing.txt"
     changing.write_text("A Changing Text\n\nThe first edition of the words of this page.\n", encoding="utf-8")
     archive.ingest([changing], workers=1)
@@ -35,6 +39,7 @@ def fill(archive: Archive, tmp_path: Path) -> None:
     for proposal in archive.detect_disputes():
         archive.accept_dispute(proposal)
     archive.add_dispute("Natalia Sedova", "the spiritual father of Mao Tse-Tung", "France-Soir", date="1961-11-09")
+    assert archive.reuse().clusters
 
 
 def dumped(archive: Archive) -> str:
@@ -47,7 +52,7 @@ def test_dump_load_dump_gives_the_same_file(archive: Archive, db_url: str, tmp_p
     fill(archive, tmp_path)
     first = dumped(archive)
     stats = archive.stats()
-    assert (stats.versions, stats.documents) == (5, 4) and stats.disputes >= 2
+    assert (stats.versions, stats.documents) == (6, 5) and stats.disputes >= 2
     path = tmp_path / "backup.jsonl"
     path.write_text(first, encoding="utf-8")
     backend = "sqlite" if "://" not in db_url else "postgresql"
@@ -55,7 +60,7 @@ def test_dump_load_dump_gives_the_same_file(archive: Archive, db_url: str, tmp_p
         (tmp_path / "restored").mkdir(exist_ok=True)
         with Archive(url) as restored:
             report = backup.load(restored.store, path)
-            assert report.to_dict() == {"files": 4, "versions": 5, "disputes": stats.disputes}
+            assert report.to_dict() == {"files": 5, "versions": 6, "disputes": stats.disputes, "reuse_clusters": 1}
             assert dumped(restored) == first
             assert restored.stats() == stats
             verdict = restored.check("the spiritual father of Mao Tse-Tung", "Natalia Sedova")
@@ -72,10 +77,10 @@ def test_the_cli_dumps_and_loads(tmp_path: Path) -> None:
 
     wrote = cli("dump", "--db", source, "--out", file)
     assert wrote.returncode == 0, wrote.stderr
-    assert "4 files: 5 document versions" in wrote.stdout
+    assert "5 files: 6 document versions" in wrote.stdout
     loaded = cli("load", file, "--db", restored, "--json")
     assert loaded.returncode == 0, loaded.stderr
-    assert json.loads(loaded.stdout)["versions"] == 5
+    assert json.loads(loaded.stdout)["versions"] == 6
     assert cli("dump", "--db", restored).stdout == file.read_text(encoding="utf-8")
     again = cli("load", file, "--db", restored)
     assert again.returncode == 2 and "into an empty database" in " ".join(again.stderr.split())
@@ -94,6 +99,8 @@ def test_the_cli_dumps_and_loads(tmp_path: Path) -> None:
                                     '{"type": "end", "versions": 1, "disputes": 0}'], "malformed document record",
                      id="wrong-types"),
         pytest.param(lambda lines: [], "not a misquote-backup file", id="empty"),
+        pytest.param(lambda lines: [*lines[:-2], '{"type": "reuse", "cluster": {"id": 1, "witnesses": [{}]}}',
+                                    lines[-1]], "malformed reuse cluster record", id="bad-cluster"),
     ],
 )
 def test_a_damaged_backup_is_refused_before_anything_is_stored(tmp_path: Path, damage, message: str) -> None:
@@ -115,3 +122,17 @@ def test_load_refuses_a_database_that_is_not_empty(tmp_path: Path) -> None:
         path.write_text(dumped(archive), encoding="utf-8")
         with pytest.raises(StoreError, match="load a backup into an empty database"):
             backup.load(archive.store, path)
+
+
+def test_a_version_1_backup_without_reuse_clusters_still_loads(tmp_path: Path) -> None:
+    with Archive(tmp_path / "a.db") as archive:
+        fill(archive, tmp_path)
+        lines = [json.loads(line) for line in dumped(archive).splitlines()]
+    old = [{**lines[0], "version": 1}, *(r for r in lines[1:-1] if r["type"] != "reuse"),
+           {k: v for k, v in lines[-1].items() if k != "reuse_clusters"}]
+    path = tmp_path / "old.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in old), encoding="utf-8")
+    with Archive(tmp_path / "b.db") as target:
+        report = backup.load(target.store, path)
+        assert (report.versions, report.reuse_clusters) == (6, 0)
+        assert target.reuse_for(target.documents()[0]["id"]) == []

@@ -98,9 +98,15 @@ def test_migrate_round_trip_is_lossless(tmp_path: Path, pg_url: str) -> None:
         a.ingest([letter], workers=1)  # a second version; the first stays, not current
         a.add_dispute("Natalia Sedova", "the spiritual father of Mao Tse-Tung", "France-Soir",
                       date="1961-11-07", rebuttal=a.documents("Natalia Sedova")[0]["id"] + "#p2")
+        reprint = tmp_path / "reprint.txt"
+        letter_doc = a.document(a.documents("Natalia Sedova")[0]["id"])
+        reprint.write_text(f"A Reprint\n\nShe wrote: {letter_doc.paragraphs[1].text}\n", encoding="utf-8")
+        a.ingest([reprint], workers=1)
+        a.reuse()  # the reprint and the letter make a reuse cluster to carry over
         before = list(a.store.dump())
         versions_before = [a.versions(d["id"]) for d in a.documents()]
     assert sum(1 for r in before if r["type"] == "document" and not r["current"]) == 1
+    assert any(r["type"] == "reuse" for r in before)
 
     to_pg = misquote_cli("migrate", "--from", f"sqlite:///{first}", "--to", pg_url, "--json")
     assert to_pg.returncode == 0, to_pg.stderr

@@ -405,7 +405,7 @@ class Archive:
 
     def reuse_for(self, doc_id: str) -> list[dict[str, Any]]:
         """Clusters of the last archive-wide reuse run holding a passage of this document."""
-        return self.store.reuse_for(doc_id)
+        return self.store.reuse_clusters(doc_id)
 
     def align(self, a: str, b: str, *, min_words: int = 15) -> list[Any]:
         """The reused passages between two documents, each a document id in the archive or a file."""

@@ -2,10 +2,11 @@
 
 The file is a header line, then every record of `Store.dump()` in order (each document version with
 its current flag, the hash and source key of the file it was read from and the whole document; then
-each dispute), then an end line with the counts, which tells a complete backup from one cut short.
+each dispute and each stored reuse cluster), then an end line with the counts, which tells a complete
+backup from one cut short. Version 1 files (before reuse clusters were kept) still load.
 `load` replays the files in the order they were first stored through the target's own
 `add_documents` (so it rebuilds its word and search indexes, and its versioning turns the same files
-into the same versions and current flags), adds the disputes, then compares its dump with the backup
+into the same versions and current flags), adds the disputes and reuse clusters, then compares its dump with the backup
 record by record: a difference is a StoreError, never a silent partial restore. Ingest timestamps
 are not part of `Store.dump()` and become the time of the load.
 """
@@ -26,7 +27,8 @@ from misquote.store import Store
 from misquote.store.migrate import first_difference
 
 FORMAT = "misquote-backup"
-VERSION = 1
+VERSION = 2
+READS = (1, 2)
 
 
 @dataclass
@@ -36,6 +38,7 @@ class BackupReport:
     files: int = 0
     versions: int = 0
     disputes: int = 0
+    reuse_clusters: int = 0
 
     def to_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
@@ -51,10 +54,14 @@ def dump(store: Store, out: IO[str]) -> BackupReport:
         if record["type"] == "document":
             report.versions += 1
             files.add(record["sha256"])
-        else:
+        elif record["type"] == "dispute":
             report.disputes += 1
+        else:
+            report.reuse_clusters += 1
     report.files = len(files)
-    out.write(json.dumps({"type": "end", "versions": report.versions, "disputes": report.disputes}) + "\n")
+    end = {"type": "end", "versions": report.versions, "disputes": report.disputes,
+           "reuse_clusters": report.reuse_clusters}
+    out.write(json.dumps(end) + "\n")
     return report
 
 
@@ -67,6 +74,8 @@ class _Backup:
         self.files: dict[str, list[tuple[int, int]]] = {}  # sha256 -> (file_seq, byte offset) of its versions
         self.source_keys: dict[str, str] = {}
         self.disputes: list[int] = []
+        self.clusters: list[int] = []
+        self.version = VERSION
         self.versions = 0
         self.end: dict[str, Any] | None = None
         try:
@@ -85,9 +94,10 @@ class _Backup:
                 if number == 1:
                     if record.get("type") != "header" or record.get("format") != FORMAT:
                         raise self._error(1, f"not a {FORMAT} file (no header line)")
-                    if record.get("version") != VERSION:
+                    if record.get("version") not in READS:
                         raise self._error(1, f"backup format version {record.get('version')!r}; this misquote "
-                                             f"reads version {VERSION}")
+                                             f"reads versions {', '.join(map(str, READS))}")
+                    self.version = record["version"]
                 elif record.get("type") == "document" and isinstance(record.get("sha256"), str):
                     self._check_document(record.get("document"), number)
                     seq = record.get("file_seq")
@@ -97,19 +107,25 @@ class _Backup:
                 elif record.get("type") == "dispute":
                     self._check_dispute(record.get("dispute"), number)
                     self.disputes.append(offset)
+                elif record.get("type") == "reuse" and self.version >= 2:
+                    self._check_cluster(record.get("cluster"), number)
+                    self.clusters.append(offset)
                 elif record.get("type") == "end":
                     self.end = record
                 else:
-                    raise self._error(number, "a record that is neither a document nor a dispute")
+                    raise self._error(number, "a record that is not a document, a dispute or a reuse cluster")
             elif number == 1:
                 raise self._error(1, f"not a {FORMAT} file (no header line)")
             offset += len(line)
         if offset == 0:
             raise self._error(1, "the file is empty")
-        counts = {"type": "end", "versions": self.versions, "disputes": len(self.disputes)}
+        counts: dict[str, Any] = {"type": "end", "versions": self.versions, "disputes": len(self.disputes)}
+        if self.version >= 2:
+            counts["reuse_clusters"] = len(self.clusters)
         if self.end != counts:
-            raise IngestError(str(self.path), f"the backup is incomplete: it holds {self.versions} document versions "
-                              f"and {len(self.disputes)} disputes, its end line says {self.end}",
+            raise IngestError(str(self.path), f"the backup is incomplete: it holds {self.versions} document versions, "
+                              f"{len(self.disputes)} disputes and {len(self.clusters)} reuse clusters, "
+                              f"its end line says {self.end}",
                               "the file was cut short or edited; use a complete backup")
 
     def _check_document(self, data: Any, number: int) -> None:
@@ -123,6 +139,12 @@ class _Backup:
     def _check_dispute(self, data: Any, number: int) -> None:
         if not isinstance(data, dict) or wrong_field(data, Dispute, strict=True) is not None:
             raise self._error(number, "a malformed dispute record")
+
+    def _check_cluster(self, data: Any, number: int) -> None:
+        keys = {"document_id", "author", "title", "written", "start", "end", "text"}
+        if not (isinstance(data, dict) and isinstance(data.get("id"), int) and isinstance(data.get("witnesses"), list)
+                and all(isinstance(w, dict) and set(w) == keys for w in data["witnesses"])):
+            raise self._error(number, "a malformed reuse cluster record")
 
     def _parse(self, line: bytes, number: int) -> dict[str, Any]:
         try:
@@ -170,6 +192,10 @@ def load(store: Store, path: str | os.PathLike[str]) -> BackupReport:
     for offset in backup.disputes:
         store.add_dispute(Dispute(**{**backup.record(offset)["dispute"], "id": None}))
         report.disputes += 1
+    clusters = [backup.record(offset)["cluster"] for offset in backup.clusters]
+    if clusters:
+        store.save_reuse(clusters)
+    report.reuse_clusters = len(clusters)
     difference = first_difference(cast(Store, backup), store)
     if difference is not None:
         raise StoreError(f"the archive loaded into {store.url} differs from the backup {path}: {difference}")

@@ -305,7 +305,7 @@ def migrate(
     else:
         typer.echo(
             f"copied {report.files} files: {report.versions} document versions ({report.documents} current), "
-            f"{report.disputes} disputes; the copy matches the source"
+            f"{report.disputes} disputes, {report.reuse_clusters} reuse clusters; the copy matches the source"
         )
 
 
@@ -474,7 +474,8 @@ def dump(
                 report = backup.dump(archive.store, f)
         except OSError as exc:
             raise QueryError(f"cannot write the backup {out}: {exc.strerror or exc}") from exc
-    typer.echo(f"wrote {report.files} files: {report.versions} document versions, {report.disputes} disputes to {out}")
+    typer.echo(f"wrote {report.files} files: {report.versions} document versions, {report.disputes} disputes, "
+               f"{report.reuse_clusters} reuse clusters to {out}")
 
 
 @app.command()
@@ -491,8 +492,8 @@ def load(
     if json_out:
         typer.echo(json.dumps(report.to_dict()))
     else:
-        typer.echo(f"loaded {report.files} files: {report.versions} document versions, {report.disputes} disputes; "
-                   "the archive matches the backup")
+        typer.echo(f"loaded {report.files} files: {report.versions} document versions, {report.disputes} disputes, "
+                   f"{report.reuse_clusters} reuse clusters; the archive matches the backup")
 
 
 def main() -> None:

@@ -3,8 +3,9 @@
 Every ingested file is replayed, in the order it was first stored, through the target's own
 `add_documents`: the target rebuilds its word index and search index itself, and its versioning
 rules turn the same sequence of files into the same versions with the same current flags. Disputes
-follow in id order. Then the target's `dump()` is compared with the source's, record by record;
-a difference is a StoreError, never a silent partial copy.
+follow in id order, then the stored reuse clusters (derived data, but document pages show them). Then
+the target's `dump()` is compared with the source's, record by record; a difference is a StoreError,
+never a silent partial copy.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class MigrateReport:
     versions: int = 0
     documents: int = 0
     disputes: int = 0
+    reuse_clusters: int = 0
 
     def to_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
@@ -60,7 +62,7 @@ def _files(source: Store) -> list[_File]:
 
 
 def migrate(source: Store, target: Store, progress: Progress | None = None) -> MigrateReport:
-    """Copy every document version, file and dispute of `source` into the empty `target`, then verify."""
+    """Copy every document version, file, dispute and reuse cluster of `source` into the empty `target`, then verify."""
     held = target.stats()
     if held.versions or held.disputes:
         raise StoreError(
@@ -84,6 +86,10 @@ def migrate(source: Store, target: Store, progress: Progress | None = None) -> M
     for dispute in sorted(source.disputes(), key=lambda d: d.id or 0):
         target.add_dispute(Dispute(**{**dispute.to_dict(), "id": None}))
         report.disputes += 1
+    clusters = source.reuse_clusters()
+    if clusters:
+        target.save_reuse(clusters)
+    report.reuse_clusters = len(clusters)
     report.documents = target.stats().documents
     difference = first_difference(source, target)
     if difference is not None:
@@ -94,7 +100,7 @@ def migrate(source: Store, target: Store, progress: Progress | None = None) -> M
 def first_difference(a: Store, b: Store) -> str | None:
     """What differs between the dumps of two stores, in words; None when they hold the same archive.
 
-    Records are compared by key (document id and version, dispute id), not by position: rowids of
+    Records are compared by key (document id and version, dispute id, cluster id), not by position: rowids of
     files ingested concurrently interleave, so the order of a dump is not part of the archive.
     """
     left, right = _digests(a), _digests(b)
@@ -111,7 +117,9 @@ def _digests(store: Store) -> dict[tuple[Any, ...], str]:
     for record in store.dump():
         if record["type"] == "document":
             key: tuple[Any, ...] = ("document", record["document"]["id"], record["version"])
-        else:
+        elif record["type"] == "dispute":
             key = ("dispute", record["dispute"]["id"])
+        else:
+            key = ("reuse cluster", record["cluster"]["id"])
         out[key] = hashlib.sha256(json.dumps(record, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return out

@@ -673,15 +673,12 @@ class PostgresStore:
             with conn.cursor() as cur:
                 cur.executemany("INSERT INTO reuse_witnesses VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)", rows)
 
-    def reuse_for(self, doc_id: str) -> list[dict[str, Any]]:
-        """The stored clusters that hold a passage of this document, each with all its witnesses."""
-        rows = self._all(
-            """SELECT cluster, document_id, author, title, written, start_char, end_char, text
-               FROM reuse_witnesses WHERE cluster IN
-                 (SELECT cluster FROM reuse_witnesses WHERE document_id = %s)
-               ORDER BY cluster, seq""",
-            (doc_id,),
-        )
+    def reuse_clusters(self, doc_id: str | None = None) -> list[dict[str, Any]]:
+        """The stored reuse clusters, each with all its witnesses; only those holding `doc_id` when given."""
+        query = "SELECT cluster, document_id, author, title, written, start_char, end_char, text FROM reuse_witnesses"
+        if doc_id is not None:
+            query += " WHERE cluster IN (SELECT cluster FROM reuse_witnesses WHERE document_id = %s)"
+        rows = self._all(query + " ORDER BY cluster, seq", (doc_id,) if doc_id is not None else ())
         return _clusters(rows)
 
     def disputes(self, author: str | None = None) -> list[Dispute]:
@@ -718,7 +715,7 @@ class PostgresStore:
         return int(row[0]) if row else 0
 
     def dump(self) -> Iterable[dict[str, Any]]:
-        """Every document version and dispute as JSON-ready records (for backup and migration)."""
+        """Every document version, dispute and reuse cluster as JSON-ready records (for backup and migration)."""
         for version, current, sha, key, seq, data in self._stream(
             "SELECT version, current, sha256, source_key, file_seq, data FROM documents ORDER BY rowid"
         ):
@@ -733,6 +730,8 @@ class PostgresStore:
             }
         for d in self.disputes():
             yield {"type": "dispute", "dispute": d.to_dict()}
+        for cluster in self.reuse_clusters():
+            yield {"type": "reuse", "cluster": cluster}
 
 
 def _ellipsize(snippet: str, text: str) -> str:

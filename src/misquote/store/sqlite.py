@@ -496,15 +496,12 @@ class SQLiteStore:
                 db.execute("ROLLBACK")
                 raise
 
-    def reuse_for(self, doc_id: str) -> list[dict[str, Any]]:
-        """The stored clusters that hold a passage of this document, each with all its witnesses."""
-        rows = self.db.execute(
-            """SELECT cluster, document_id, author, title, written, start_char, end_char, text
-               FROM reuse_witnesses WHERE cluster IN
-                 (SELECT cluster FROM reuse_witnesses WHERE document_id = ?)
-               ORDER BY cluster, seq""",
-            (doc_id,),
-        ).fetchall()
+    def reuse_clusters(self, doc_id: str | None = None) -> list[dict[str, Any]]:
+        """The stored reuse clusters, each with all its witnesses; only those holding `doc_id` when given."""
+        query = "SELECT cluster, document_id, author, title, written, start_char, end_char, text FROM reuse_witnesses"
+        if doc_id is not None:
+            query += " WHERE cluster IN (SELECT cluster FROM reuse_witnesses WHERE document_id = ?)"
+        rows = self.db.execute(query + " ORDER BY cluster, seq", (doc_id,) if doc_id is not None else ()).fetchall()
         return _clusters(rows)
 
     def disputes(self, author: str | None = None) -> list[Dispute]:
@@ -544,7 +541,7 @@ class SQLiteStore:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
 
     def dump(self) -> Iterable[dict[str, Any]]:
-        """Every document version and dispute as JSON-ready records (for backup and migration)."""
+        """Every document version, dispute and reuse cluster as JSON-ready records (for backup and migration)."""
         for version, current, sha, key, seq, data in self.db.execute(
             "SELECT version, current, sha256, source_key, file_seq, data FROM documents ORDER BY rowid"
         ):
@@ -559,6 +556,8 @@ class SQLiteStore:
             }
         for d in self.disputes():
             yield {"type": "dispute", "dispute": d.to_dict()}
+        for cluster in self.reuse_clusters():
+            yield {"type": "reuse", "cluster": cluster}
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
