@@ -12,7 +12,7 @@ from conftest import CORPORA, SEED
 from selectolax.lexbor import LexborHTMLParser
 
 from misquote.errors import IngestError
-from misquote.ingest import READERS, is_content_file, read, sniff
+from misquote.ingest import READERS, is_content_file, names, read, sniff
 from misquote.ingest.header import is_known_label, label_field, parse_date, parse_lines
 from misquote.ingest.mia import parse_info_block
 from misquote.model import Document, Note
@@ -369,6 +369,33 @@ HAND_CHECKED = [
         id="md-deleon-no-rules",
     ),
     pytest.param(
+        "mia/markdown/archive/deleon/works/1907/070629.md",
+        page(
+            "Daniel De Leon",
+            "WITH MARX FOR TEXT",
+            written="1907",
+            first='"Only the economic organization is capable of sett',
+            last="Marx has uttered many pregnant sentences. None mor",
+        ),
+        id="md-title-naming-marx-and-a-paper-dateline",
+    ),
+    pytest.param(
+        "mia/markdown/archive/lafargue/1897/09/socialism-france.md",
+        page(
+            "Paul Lafargue",
+            "Socialism in France 1874-1896",
+            written="1897",
+            source='Paul Lafargue, (trans. Aveling) "Socialism in France 1874-1896," Nineteenth Century, Sept 1897, '
+            "pp. 445-458",
+            transcriber="Ted Crawford",
+            notes=1,
+            footnotes=1,
+            first="Scientific Socialism in France dates from the war ",
+            last="PAUL LAFARGUE, (Translated by Edward Aveling)",
+        ),
+        id="md-byline-with-month",
+    ),
+    pytest.param(
         "gutenberg/authors/Darwin_Charles/On_the_Origin_of_Species_By_Means_of_Natural_Selection_Or_the_"
         "Preservation_of_Favoured_Races_in_the_Struggle_for_Life.txt",
         page(
@@ -674,3 +701,23 @@ def test_sniff(path: str, head: bytes, fmt: str) -> None:
 )
 def test_is_content_file(path: str, content: bool) -> None:
     assert is_content_file(path) is content
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("G V Plekhanov", "Georgi Plekhanov"),
+        ("George V. Plekhanov", "Georgi Plekhanov"),
+        ("Daniel DeLeon", "Daniel De Leon"),
+        ("Eleanor Marx", None),  # a known surname with another first name is another person
+        ("Paul Lafargue September", None),
+    ],
+)
+def test_author_names_in_their_many_spellings(written: str, canonical: str | None) -> None:
+    assert names.canonical(written) == canonical
+
+
+def test_a_line_of_names_is_a_byline_a_title_naming_someone_is_not() -> None:
+    assert names.only_names("James Connolly Daniel DeLeon")
+    assert names.only_names("by Karl Marx and Frederick Engels")
+    assert not names.only_names("With Marx for Text")

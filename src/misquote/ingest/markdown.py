@@ -38,7 +38,11 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!'\"<>|^~$])")
 _NOTES_HEADING = re.compile(r"^(?:(?:foot|end|editor'?s?|translator'?s?)\s*notes?|notes?)\s*:?$", re.I)
 _NAV_REST = re.compile(r"[\s|>\\\-–:•.]*")
 _UPDATED = re.compile(r"^\*?(?:Last updated|Updated)\b", re.I)
-_AUTHOR_YEAR = re.compile(r"^(?P<name>[A-Z][\w.'’ -]{2,40}?)\s+(?P<year>1[6-9]\d\d|20\d\d)$")
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_AUTHOR_YEAR = re.compile(
+    rf"^(?P<name>[A-Z][\w.'’ -]{{2,40}}?)\s+(?:{_MONTH}\s+(?:\d{{1,2}},?\s+)?)?(?P<year>1[6-9]\d\d|20\d\d)$"
+)
+"""A byline with a date: "Paul Lafargue 1897", "Paul Lafargue September 1897"."""
 
 
 def is_nav(block: str) -> bool:
@@ -183,13 +187,15 @@ def _front_matter(front: list[str]) -> tuple[str, str, str]:
             continue
         plain = inline(block)
         ay = _AUTHOR_YEAR.match(plain)
-        if ay and (names.find_known(ay.group("name")) or not author):
+        if ay and ay.group("name").startswith("The "):  # "The Daily People June 29 1907": a paper, not its author
+            year = year or ay.group("year")
+        elif ay and (names.find_known(ay.group("name")) or not author):
             author, year = names.canonical(ay.group("name")) or ay.group("name").strip(), ay.group("year")
         elif plain and not title and len(plain) < 120:
             headings.append((7, plain))
     for _level, text in headings:
         text = re.sub(r"^by\s+", "", text, flags=re.I) if re.match(r"^by\s+[A-Z]", text, re.I) else text
-        known = names.canonical(text) or (names.find_known(text) if len(text) < 30 else None)
+        known = names.canonical(text) or (names.find_known(text) if names.only_names(text) else None)
         if known and not author:
             author = known
         elif re.fullmatch(r"\(?\d{4}\)?", text):

@@ -45,11 +45,22 @@ CANONICAL = {
 
 
 def canonical(name: str | None) -> str | None:
-    """The canonical form of a known author name, or None when the name is not in the table."""
+    """The canonical form of a known author name, or None when the name is not in the table.
+
+    Besides the table's spellings, a known surname after a first name or initials with the same first
+    letter is that author ("G V Plekhanov", "George Plekhanov", "Daniel DeLeon"), while "Eleanor Marx"
+    or "Jenny Marx" stay themselves.
+    """
     if not name:
         return None
     key = re.sub(r"\s+", " ", name.strip().strip(".,;:").lower())
-    return CANONICAL.get(key)
+    if key in CANONICAL:
+        return CANONICAL[key]
+    words = re.findall(r"[^\W\d_]+", key)
+    if len(words) < 2 or len(words) > 4 or words[-1] not in CANONICAL:
+        return None
+    full = CANONICAL[words[-1]]
+    return full if words[0][0] == full[0].lower() else None
 
 
 def from_path(source_key: str) -> str | None:
@@ -79,3 +90,18 @@ def find_known(text: str) -> str | None:
         if m and (best is None or (m.start(), -len(key)) < best[:2]):
             best = (m.start(), -len(key), value)
     return best[2] if best else None
+
+
+_ANY_KNOWN = re.compile(
+    "|".join(rf"(?<![\w.]){re.escape(key)}(?!\w)" for key in sorted(CANONICAL, key=len, reverse=True))
+)
+
+
+def only_names(text: str) -> bool:
+    """True for a line made of known authors' names alone ("James Connolly Daniel DeLeon", "Marx & Engels"),
+    False for a title that merely names one ("With Marx for Text")."""
+    low = text.lower()
+    if _ANY_KNOWN.search(low) is None:
+        return False
+    rest = re.sub(r"\b(?:and|by)\b", " ", _ANY_KNOWN.sub(" ", low))
+    return re.search(r"[^\W\d_]{2,}", rest) is None
