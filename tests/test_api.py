@@ -629,18 +629,21 @@ def test_compare_two_documents_page_and_json(client: TestClient) -> None:
     assert client.get("/api/compare", params={"a": a, "b": "no-such-doc"}).status_code == 400
 
 
-def test_reuse_links_on_a_document_page(tmp_path: Path) -> None:
+def test_reuse_links_on_a_document_page_and_a_check_result(tmp_path: Path) -> None:
+    reprint = tmp_path / "reprint.txt"
     with Archive(tmp_path / "r.db") as archive:
         archive.ingest([SEED], workers=1)
-        doc_id = archive.documents()[0]["id"]
-        witness = {"author": "Natalia Sedova Trotsky", "title": "Corrections", "written": "1961-11-09",
-                   "start": 0, "end": 21, "text": "Monsieur le Directeur"}
-        archive.store.save_reuse([{"id": 1, "witnesses": [
-            {**witness, "document_id": doc_id},
-            {**witness, "document_id": "elsewhere-1", "title": "A <b>reprint</b>"},
-        ]}])
+        letter = archive.document(archive.documents()[0]["id"])
+        reprint.write_text(f"A <b>reprint</b>\n\nShe wrote: {letter.paragraphs[1].text}\n", encoding="utf-8")
+        archive.ingest([reprint], workers=1)
+        assert archive.reuse().clusters  # stored for the pages below
+    quote = " ".join(letter.paragraphs[1].text.split()[:12])
     with TestClient(create_app(str(tmp_path / "r.db"))) as c:
-        [link] = c.get(f"/api/documents/{doc_id}/reuse").json()
-        assert link["elsewhere"][0]["document_id"] == "elsewhere-1"
-        page = c.get(f"/documents/{doc_id}").text
+        [link] = c.get(f"/api/documents/{letter.id}/reuse").json()
+        [elsewhere] = link["elsewhere"]
+        assert elsewhere["title"] == "A <b>reprint</b>"
+        page = c.get(f"/documents/{letter.id}").text
         assert "found elsewhere" in page and "A &lt;b&gt;reprint&lt;/b&gt;" in page
+        checked = c.get("/", params={"quote": quote, "author": "Natalia Sedova"}).text
+        assert "Also found in" in checked and f'href="/documents/{elsewhere["document_id"]}"' in checked
+        assert "A &lt;b&gt;reprint&lt;/b&gt;" in checked

@@ -26,7 +26,7 @@ from misquote.collate import Witness
 from misquote.errors import IngestError, QueryError
 from misquote.index import DocumentIndex, document_postings
 from misquote.ingest import READER_VERSIONS, is_content_file, read
-from misquote.model import Dispute, Document, Verdict, document_id
+from misquote.model import Dispute, Document, Match, Verdict, document_id
 from misquote.store import SearchHit, Stats, Store, open_store
 from misquote.text import words
 
@@ -406,6 +406,19 @@ class Archive:
     def reuse_for(self, doc_id: str) -> list[dict[str, Any]]:
         """Clusters of the last archive-wide reuse run holding a passage of this document."""
         return self.store.reuse_clusters(doc_id)
+
+    def also_found_in(self, match: Match) -> list[dict[str, Any]]:
+        """The other documents where the passage a check matched stands too (from the last reuse run),
+        earliest first: a check result's "also found in"."""
+        out: dict[str, dict[str, Any]] = {}
+        for cluster in self.store.reuse_clusters(match.document_id):
+            witnesses = cluster["witnesses"]
+            if any(w["document_id"] == match.document_id and w["start"] < match.end and w["end"] > match.start
+                   for w in witnesses):
+                for w in witnesses:
+                    if w["document_id"] != match.document_id:
+                        out.setdefault(w["document_id"], w)
+        return sorted(out.values(), key=lambda w: (w["written"] is None, w["written"] or "", w["title"]))
 
     def align(self, a: str, b: str, *, min_words: int = 15) -> list[Any]:
         """The reused passages between two documents, each a document id in the archive or a file."""

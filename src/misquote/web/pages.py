@@ -295,6 +295,7 @@ class Pages:
             else:
                 item["provenance"] = provenance(doc)
                 item["cite"] = self.citations(doc, m.paragraph)
+            item["also"] = self.archive.also_found_in(m)
             matches.append(item)
         dispute = verdict.dispute
         rebuttal = None
