@@ -18,6 +18,7 @@ from conftest import CORPORA, SEED, database_url
 from misquote import Archive
 from misquote.errors import QueryError, StoreError
 from misquote.store import open_store
+from misquote.text import words
 
 GUTENBERG = CORPORA / "gutenberg" / "authors"
 BOOKS = [
@@ -91,6 +92,12 @@ def test_changed_file_becomes_a_new_version(archive: Archive, tmp_path: Path) ->
     assert archive.check("These were not my words", "Natalia Sedova").verdict == "verbatim"
     stats = archive.stats()
     assert (stats.documents, stats.versions) == (1, 2)
+    # the word index holds the current version alone: every posting is its, and df counts them
+    vocab = archive.store.vocabulary({w for part in [*v1.paragraphs, *v1.notes] for w in words(part.text)})
+    postings = archive.store.postings([wid for wid, _ in vocab.values()])
+    assert len({doc for hits in postings.values() for doc, _ in hits}) == 1
+    assert {w: df for w, (wid, df) in vocab.items()} == {w: len(postings.get(wid, [])) for w, (wid, _) in vocab.items()}
+    assert vocab["certainly"][1] == 0
 
 
 def test_search_finds_plain_words_with_snippets(archive: Archive) -> None:

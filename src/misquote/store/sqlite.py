@@ -19,6 +19,7 @@ from misquote.errors import StoreError
 from misquote.index import DocumentIndex, document_postings
 from misquote.model import Dispute, Document
 from misquote.store import AddResult, DocRow, PassageRow, SearchHit, Stats, _clusters
+from misquote.text import words
 
 SCHEMA_VERSION = 2
 
@@ -301,11 +302,17 @@ class SQLiteStore:
         return AddResult(status, doc.id, doc.version, doc.title)
 
     def _retire(self, rowid: int) -> None:
-        """Mark an older version as not current and take it out of the word index (it stays readable)."""
+        """Mark an older version as not current and take it out of the word index (it stays readable).
+
+        Its words come from its own passages, so each posting goes by primary key (word, doc): the
+        postings table has no index by document, and a scan of it would cost seconds per retired version.
+        """
         db = self.db
         db.execute("UPDATE documents SET current=0 WHERE rowid=?", (rowid,))
-        db.execute("UPDATE vocab SET df = df - 1 WHERE id IN (SELECT word FROM postings WHERE doc=?)", (rowid,))
-        db.execute("DELETE FROM postings WHERE doc=?", (rowid,))
+        held = {w for (text,) in db.execute("SELECT text FROM passages WHERE doc=?", (rowid,)) for w in words(text)}
+        ids = [(wid,) for wid in self._word_ids(held).values()]
+        db.executemany("DELETE FROM postings WHERE word=? AND doc=?", [(wid, rowid) for (wid,) in ids])
+        db.executemany("UPDATE vocab SET df = df - 1 WHERE id=?", ids)
 
     def _word_ids(self, words: Iterable[str]) -> dict[str, int]:
         db = self.db
