@@ -242,6 +242,8 @@ def article(report: Any, *, as_json: bool, html: bool, claimreview: bool) -> Non
             verdict_text = f"[{VERDICT_STYLE[q.check.verdict]}]{q.check.verdict}[/]"
             m = q.check.matches[0] if q.check.matches else None
             where = f"{m.title} #{m.paragraph}" if m and q.check.verdict != "not_found" else ""
+            if m and q.check.verdict == "misattributed":
+                where = f"{m.author}: {where}"  # whose words they really are
         else:
             verdict_text, where = f"[dim]{escape(q.note or '')}[/]", ""
         table.add_row(str(i), escape(text), escape(speaker), q.quotation.kind, verdict_text, escape(where))
