@@ -17,6 +17,7 @@ import argparse
 import os
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -102,22 +103,99 @@ def pan_table(limit: int | None, workers: int) -> None:
               f"(load average at the end {os.getloadavg()[0]:.1f})")
 
 
-def archive_run(db: str, spark: bool, master: str | None) -> None:
-    from misquote import Archive
+class TreeUsage:
+    """Peak resident memory and CPU time of this process and all its descendants (a Spark JVM and its Python
+    workers), sampled from /proc while a run goes on: the CPU time says what the run cost whatever else the
+    machine was doing."""
+
+    def __init__(self, interval: float = 0.25) -> None:
+        self.interval, self.peak = interval, 0
+        self._cpu: dict[int, float] = {}
+        self._start = self._tree()[1]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> TreeUsage:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def cpu(self) -> float:
+        """CPU seconds used since the start (a process that ended between two samples loses its last slice)."""
+        return sum(seconds - self._start.get(pid, 0.0) for pid, seconds in self._cpu.items())
+
+    def _sample(self) -> None:
+        while True:
+            rss, cpu = self._tree()
+            self.peak = max(self.peak, rss)
+            for pid, seconds in cpu.items():
+                self._cpu[pid] = max(self._cpu.get(pid, 0.0), seconds)
+            if self._stop.wait(self.interval):
+                return
+
+    @staticmethod
+    def _tree() -> tuple[int, dict[int, float]]:
+        """Resident bytes of this process and its descendants, and the CPU seconds of each."""
+        children: dict[int, list[int]] = {}
+        rss: dict[int, int] = {}
+        cpu: dict[int, float] = {}
+        tick = os.sysconf("SC_CLK_TCK")
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process ended meanwhile
+                continue
+            pid = int(stat.parent.name)
+            children.setdefault(int(fields[1]), []).append(pid)
+            rss[pid] = int(fields[21]) * resource.getpagesize()
+            cpu[pid] = (int(fields[11]) + int(fields[12])) / tick
+        total, todo, mine = 0, [os.getpid()], {}
+        while todo:
+            pid = todo.pop()
+            total += rss.get(pid, 0)
+            mine[pid] = cpu.get(pid, 0.0)
+            todo += children.get(pid, [])
+        return total, mine
+
+
+def archive_run(db: str, spark: bool, master: str | None, min_words: int) -> None:
+    """Reuse over a whole archive database with the local engine and, with `spark`, the Spark engine on the same
+    input: time, counts, peak memory, and whether the two found exactly the same pairs and clusters.
+
+    The engines are called as `Archive.reuse` calls them, without saving the clusters: the database is only read.
+    """
+    from misquote import Archive, reuse
+    from misquote import spark as spark_engine
 
     with Archive(db, create=False) as archive:
         stats = archive.stats()
-        print(f"archive {db}: {stats.documents} documents, {stats.words} words")
-        started = time.perf_counter()
-        local = archive.reuse()
-        print(f"local : {time.perf_counter() - started:7.1f} s  {local.stats}")
+        print(f"archive {db}: {stats.documents} documents, {stats.words:,} words; {os.cpu_count()} cores\n")
+        runs: dict[str, reuse.ReuseResult] = {}
+        engines = {"local": lambda: reuse.find_reuse(archive.store, min_words=min_words)}
         if spark:
+            engines["spark"] = lambda: spark_engine.find_reuse(archive.store, master=master, min_words=min_words)
+        print(f"{'engine':<7} {'wall s':>7} {'CPU s':>7} {'candidate pairs':>16} {'doc pairs w/ reuse':>19} "
+              f"{'passage pairs':>14} {'clusters':>9} {'peak MB':>8}  stage seconds")
+        for name, run in engines.items():
             started = time.perf_counter()
-            remote = archive.reuse(engine="spark", master=master)
-            print(f"spark : {time.perf_counter() - started:7.1f} s  {remote.stats}")
-            same = local.to_dict()["pairs"] == remote.to_dict()["pairs"] and \
-                local.to_dict()["clusters"] == remote.to_dict()["clusters"]
-            print(f"local and Spark results identical: {same}")
+            with TreeUsage() as usage:
+                result = run()
+            seconds = time.perf_counter() - started
+            s = result.stats
+            stages = ", ".join(f"{k} {v:.1f}" for k, v in s["seconds"].items() if k != "total")
+            print(f"{name:<7} {seconds:>7.1f} {usage.cpu:>7.1f} {s['candidate_pairs']:>16,} "
+                  f"{s['document_pairs_with_reuse']:>19,} {s['passage_pairs']:>14,} {s['clusters']:>9,} "
+                  f"{usage.peak / 2**20:>8,.0f}  {stages}")
+            runs[name] = result
+        print(f"\nload average at the end {os.getloadavg()[0]:.1f} (other processes share the cores when above 2)")
+        if spark:
+            local, remote = runs["local"].to_dict(), runs["spark"].to_dict()
+            same = local["pairs"] == remote["pairs"] and local["clusters"] == remote["clusters"]
+            print(f"local and Spark results identical (pairs and clusters): {same}")
 
 
 def main() -> None:
@@ -127,9 +205,10 @@ def main() -> None:
     parser.add_argument("--archive", help="run reuse over this archive database instead of PAN")
     parser.add_argument("--spark", action="store_true", help="with --archive: also run the Spark engine")
     parser.add_argument("--master", help="Spark master (default local[*])")
+    parser.add_argument("--min-words", type=int, default=15, help="with --archive: shortest passage reported")
     args = parser.parse_args()
     if args.archive:
-        archive_run(args.archive, args.spark, args.master)
+        archive_run(args.archive, args.spark, args.master, args.min_words)
     else:
         pan_table(args.limit, args.workers)
     sys.stdout.flush()

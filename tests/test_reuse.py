@@ -49,6 +49,22 @@ def test_passages_carry_offsets_into_each_text():
     assert p.identity > 0.9
 
 
+def test_a_reworded_passage_keeps_its_extent_around_an_exact_stretch():
+    b = ("Other matters open this text. Factory owners in Manchester paid spinners starvation wages, fined them for "
+         "every broken thread and locked the doors during working hours, so that when fire broke out in the carding "
+         "room nobody could escape the building, and the magistrates later blamed the dead for their own carelessness.")
+    a = ("A first sentence on its own topic. In Manchester spinners were paid starvation wages by the factory owners, "
+         "who fined every broken thread and locked the doors during working hours, so that when fire broke out in the "
+         "carding room escape was impossible for anybody inside, and the dead were blamed afterwards by magistrates "
+         "for carelessness of their own. Then more of A.")
+    [p] = align_documents(a, b)
+    # the local alignment is the exact middle (20 words, identity 1); cut to it, the passage would lose most of
+    # what was reused: it stays the whole reworded sentence
+    assert (p.words, p.identity, p.coverage) == (51, 1.0, 0.3922)
+    assert p.a_text.startswith("Manchester spinners") and p.a_text.endswith("carelessness of their own")
+    assert p.b_text.startswith("Factory owners") and p.b_text.endswith("their own carelessness")
+
+
 def test_corpus_reuse_clusters_the_captures(wage_labour: Archive, tmp_path: Path):
     result = wage_labour.reuse(out_dir=tmp_path / "run")
     # each chapter is found in its twin capture, whole, and nowhere else
@@ -66,6 +82,38 @@ def test_corpus_reuse_clusters_the_captures(wage_labour: Archive, tmp_path: Path
     first = result.clusters[0].witnesses[0]
     [stored] = [c for c in wage_labour.reuse_for(first.document_id) if c["witnesses"][0]["start"] == first.start]
     assert [w["document_id"] for w in stored["witnesses"]] == [w.document_id for w in result.clusters[0].witnesses]
+
+
+def test_a_reprint_aligned_in_windows_is_stitched_into_one_passage(corpora: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch):
+    # Value, Price and Profit, chapter 1, in two captures: 7,724 words, 44,600 characters
+    archive = Archive(tmp_path / "a.db")
+    archive.ingest([corpora / "mia/html/marx/works/1865/value-price-profit/ch01.htm",
+                    corpora / "mia/epub-html/example-OPS/ch01.htm"], workers=1)
+    [pair] = archive.reuse().pairs
+    whole = align_documents(archive.document(pair["a_document_id"]).text, archive.document(pair["b_document_id"]).text)
+    # the region around the shingles the two share is the whole text: aligning it gives what the pairwise aligner does
+    assert [{k: pair[k] for k in ("a_start", "a_end", "b_start", "b_end", "identity", "words", "edits")}] == [
+        {"a_start": p.a_start, "a_end": p.a_end, "b_start": p.b_start, "b_end": p.b_end, "identity": p.identity,
+         "words": p.words, "edits": p.edits} for p in whole
+    ]
+    assert pair["words"] == 7724 and pair["edits"][-1] == {"op": "substitute", "a": "20", "b": "25"}
+    monkeypatch.setattr(reuse, "WINDOW", 2000)  # 23 windows stitched at the cuts: the same passage and edits
+    [small] = archive.reuse().pairs
+    assert {**small, "identity": 0} == {**pair, "identity": 0} and small["identity"] == pytest.approx(0.9995, abs=3e-4)
+
+
+def test_a_shingle_in_too_many_documents_votes_for_no_pair():
+    licence = ("This eBook is for the use of anyone anywhere in the United States and most other parts of the "
+               "world at no cost and with almost no restrictions whatsoever.")
+    quote = "The philosophers have only interpreted the world, in various ways; the point is to change it."
+    books = {d: f"{licence} Book {d}, about something else entirely." for d in range(reuse.MAX_DF + 1)}
+    books[3] += quote
+    books[7] += f"As Marx wrote: {quote}"
+    shingles = {d: reuse.doc_shingles(text) for d, text in books.items()}
+    # the licence is in every book: boilerplate, not evidence; the quotation pairs the two books that share it
+    assert reuse.candidate_pairs(shingles, None) == [(3, 7, 5)]
+    assert reuse.candidate_pairs(shingles, focus=frozenset({1})) == []
 
 
 def test_clusters_put_the_earliest_dated_witness_first():
@@ -92,10 +140,13 @@ def reuse_row(rowid: int, title: str, year: int | None):
 
 PAN_PAIRS = [
     pytest.param("02-no-obfuscation", "suspicious-document00005.txt", "source-document01090.txt", 0.95, id="none"),
-    pytest.param("03-random-obfuscation", "suspicious-document00006.txt", "source-document00560.txt", 0.6,
+    pytest.param("03-random-obfuscation", "suspicious-document00006.txt", "source-document00560.txt", 0.9,
                  id="random"),
-    pytest.param("04-translation-obfuscation", "suspicious-document00004.txt", "source-document00420.txt", 0.6,
+    pytest.param("04-translation-obfuscation", "suspicious-document00004.txt", "source-document00420.txt", 0.9,
                  id="translation"),
+    # a paragraph summing up the whole source: PAN's case is the paragraph and all of the source
+    pytest.param("05-summary-obfuscation", "suspicious-document00014.txt", "source-document03029.txt", 0.95,
+                 id="summary"),
 ]
 
 
@@ -111,9 +162,16 @@ def test_real_pan_pairs_are_found(corpora: Path, folder: str, susp: str, src: st
     assert pan.evaluate(truth, on_case).precision >= threshold
 
 
-def test_a_no_plagiarism_pair_has_no_detection(corpora: Path):
+@pytest.mark.parametrize(
+    ("susp", "src"),
+    [
+        pytest.param("suspicious-document00017.txt", "source-document00135.txt", id="no-plagiarism"),
+        # news stories on other subjects than the source's, in the summary folder without a case
+        pytest.param("suspicious-document00002.txt", "source-document02516.txt", id="summary-folder"),
+    ],
+)
+def test_a_pair_without_a_case_has_no_detection(corpora: Path, susp: str, src: str):
     root = corpora / "reuse/pan13-train"
-    susp, src = pan.read_pairs(root / "01-no-plagiarism/pairs")[0]
     assert pan.detect_texts(pan.read_text(root / "susp" / susp), pan.read_text(root / "src" / src)) == []
 
 
@@ -139,6 +197,29 @@ def test_an_enormous_document_is_bounded(monkeypatch: pytest.MonkeyPatch):
     text = " ".join(f"word{i % 997} other{i % 991}" for i in range(200_000))
     prof = reuse.profile(text, max_words=reuse.MAX_WORDS)
     assert len(prof.words) == 5_000
+
+
+def test_an_enormous_document_is_read_up_to_max_words(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(reuse, "MAX_WORDS", 5_000)
+    text = " ".join(f"word{i}" for i in range(200_000))
+    shingles = reuse.doc_shingles(text)
+    assert len(shingles) == 5_000 - reuse.SHINGLE + 1
+    anchors = reuse.doc_anchors(text, shingles)
+    assert len(anchors.keys) == len(shingles) and anchors.ends.max() == text.index(" word5000")
+
+
+def test_documents_without_words_are_counted_and_skipped(archive: Archive, corpora: Path, tmp_path: Path):
+    empty = [{"title": "No paragraphs", "paragraphs": []},
+             {"title": "Only punctuation", "paragraphs": [{"anchor": "p1", "text": "... — !"}]},
+             {"title": "Blank", "paragraphs": [{"anchor": "p1", "text": "   "}]}]
+    (tmp_path / "empty.json").write_text(json.dumps(empty), encoding="utf-8")
+    report = archive.ingest([tmp_path / "empty.json", corpora / MIA / "ch01.htm", corpora / EPUB / "ch01.htm"],
+                            workers=1)
+    assert not report.failed, report.failed
+    result = archive.reuse()
+    assert {k: result.stats[k] for k in ("documents", "empty_documents", "candidate_pairs", "clusters")} == {
+        "documents": 5, "empty_documents": 3, "candidate_pairs": 1, "clusters": 1
+    }
 
 
 def test_a_corpus_of_one_document_has_no_reuse(archive: Archive, corpora: Path):

@@ -22,9 +22,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from misquote.errors import QueryError
+
+if TYPE_CHECKING:
+    from misquote.reuse import Profile
 
 
 @dataclass(frozen=True)
@@ -228,9 +233,18 @@ Detector = Callable[[str, str], list[tuple[int, int, int, int]]]
 
 def detect_texts(susp: str, src: str) -> list[tuple[int, int, int, int]]:
     """misquote's alignment with the parameters tuned for PAN (`reuse.PAN`)."""
-    from misquote.reuse import PAN, align_texts
+    from misquote.reuse import PAN, align_profiles, profile
 
-    return [(p.a_start, p.a_end, p.b_start, p.b_end) for p in align_texts(susp, src, PAN)]
+    found = align_profiles(_suspicious(susp), profile(src, PAN), PAN, with_text=False)
+    return [(p.a_start, p.a_end, p.b_start, p.b_end) for p in found]
+
+
+@lru_cache(maxsize=2)
+def _suspicious(text: str) -> Profile:
+    """A suspicious document's profile, kept for its next pairs: a corpus pairs each with several sources."""
+    from misquote.reuse import PAN, profile
+
+    return profile(text, PAN)
 
 
 def _detect_job(job: tuple[str, str, str, list[str], Detector | None]) -> list[tuple[str, str, list[Feature]]]:

@@ -1,9 +1,10 @@
 """The reuse pipeline on PySpark: the same stages as `reuse.find_reuse`, with the work spread over executors.
 
-Shingling, candidate pairing and alignment run on Spark; the functions the executors run are the
-pure ones of `reuse` (`doc_shingles`, `posting_pairs`, `wanted`, `align_candidates`), so the results
-are those of the local engine. Texts travel to the executors as a broadcast variable (archives are
-megabytes, not terabytes); clustering, cheap and global, runs on the driver, as do the stage files.
+Shingling, candidate pairing, locating the shared shingles and alignment run on Spark; the functions
+the executors run are the pure ones of `reuse` (`doc_shingles`, `pair_counts`, `wanted`, `doc_anchors`,
+`align_candidates`), so the results are those of the local engine. Texts and shingle positions travel to
+the executors as broadcast variables (archives are megabytes, not terabytes); clustering, cheap and
+global, runs on the driver, as do the stage files. Progress comes from the tasks Spark has finished.
 
     from misquote.spark import SparkEngine
     with SparkEngine("local[2]") as engine:
@@ -12,14 +13,19 @@ megabytes, not terabytes); clustering, cheap and global, runs on the driver, as 
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+
+import numpy as np
 
 from misquote import reuse
 from misquote.errors import EngineError
 
 HINT = "run with --engine local instead"
+_jobs = itertools.count(1)
 
 
 class SparkEngine:
@@ -72,49 +78,109 @@ class SparkEngine:
         except Exception as exc:
             raise EngineError(f"the Spark job for {what} failed ({_first_line(exc)}); {HINT}") from exc
 
-    def shingles(self, texts: dict[int, str]) -> dict[int, list[int]]:
+    def _collect(self, stage: str, rdd: Any, total: int, progress: reuse.Progress | None) -> list[Any]:
+        """`rdd.collect()`, calling progress(stage, done, total) as Spark finishes the job's tasks."""
+        if progress is None:
+            return self._run(stage, rdd.collect)
+        group = f"misquote-{stage}-{next(_jobs)}"
+
+        def job() -> list[Any]:
+            self.sc.setJobGroup(group, f"misquote reuse: {stage}", interruptOnCancel=True)
+            return rdd.collect()
+
+        with ThreadPoolExecutor(1) as pool:
+            future = pool.submit(self._run, stage, job)
+            try:
+                while True:
+                    try:
+                        rows: list[Any] = future.result(timeout=0.25)
+                        break
+                    except TimeoutError:
+                        done, tasks = self._tasks(group)
+                        if tasks:
+                            progress(stage, total * done // tasks, total)
+            except BaseException:  # an interrupted run must not leave its job running
+                self.sc.cancelJobGroup(group)
+                raise
+        progress(stage, total, total)
+        return rows
+
+    def _spread(self, items: list[Any]) -> Any:
+        """An RDD of `items` (costliest first) in many small partitions, dealt in turn: a few whole books are
+        most of the work, and one task must not get them all while the others wait. A task costs some tens
+        of milliseconds however small, so a small input gets few."""
+        tasks = max(1, min(self.partitions * 16, len(items) // 8))
+        return self.sc.parallelize([items[k::tasks] for k in range(tasks)], tasks).flatMap(lambda bucket: bucket)
+
+    def _tasks(self, group: str) -> tuple[int, int]:
+        """Tasks finished and tasks in all of a job group's stages."""
+        tracker = self.sc.statusTracker()
+        done = tasks = 0
+        for job_id in tracker.getJobIdsForGroup(group):
+            job = tracker.getJobInfo(job_id)
+            for stage_id in job.stageIds if job else ():
+                info = tracker.getStageInfo(stage_id)
+                if info:
+                    done, tasks = done + info.numCompletedTasks, tasks + info.numTasks
+        return done, tasks
+
+    def shingles(self, texts: dict[int, str], progress: reuse.Progress | None = None) -> dict[int, np.ndarray]:
         """Each document's shingle hashes."""
-        rdd = self.sc.parallelize(sorted(texts.items()), self.partitions)
-        return self._run("shingles", lambda: dict(rdd.mapValues(reuse.doc_shingles).collect()))
+        rdd = self._spread(sorted(texts.items(), key=lambda kv: -len(kv[1]))).mapValues(reuse.doc_shingles)
+        return dict(self._collect("shingles", rdd, len(texts), progress))
 
-    def candidates(self, shingles: dict[int, list[int]], focus: frozenset[int] | None) -> list[tuple[int, int, int]]:
-        """Document pairs sharing enough rare shingles, as (a, b, shared), sorted."""
-        rdd = self.sc.parallelize(sorted(shingles.items()), self.partitions)
+    def candidates(
+        self, shingles: dict[int, np.ndarray], focus: frozenset[int] | None, progress: reuse.Progress | None = None
+    ) -> list[tuple[int, int, int]]:
+        """Document pairs sharing enough rare shingles, as (a, b, shared), sorted.
 
-        def job() -> list[tuple[int, int, int]]:
-            counts = (
-                rdd.flatMap(lambda kv: [(h, kv[0]) for h in kv[1]])
-                .groupByKey(self.partitions)
-                .flatMap(lambda kv: [(pair, 1) for pair in reuse.posting_pairs(list(kv[1]))])
-                .reduceByKey(lambda x, y: x + y, self.partitions)
-                .filter(lambda kv: reuse.wanted(kv[0], kv[1], focus))
-                .collect()
-            )
-            return sorted((a, b, n) for (a, b), n in counts)
+        The hashes are split into buckets by value, each bucket's postings counted at once by
+        `reuse.pair_counts` (a hash lives in one bucket, so the counts add up), then summed per pair.
+        """
+        buckets = self.partitions * 4
 
-        return self._run("candidate pairs", job)
+        def split(doc: int, hashes: np.ndarray) -> list[tuple[int, tuple[int, np.ndarray]]]:
+            return [(k, (doc, hashes[hashes % buckets == k])) for k in range(buckets)]
+
+        counts = (
+            self.sc.parallelize(sorted(shingles.items()), self.partitions)
+            .flatMap(lambda kv: split(*kv))
+            .groupByKey(buckets)
+            .flatMap(lambda kv: reuse.pair_counts(dict(kv[1])).items())
+            .reduceByKey(lambda x, y: x + y, self.partitions)
+            .filter(lambda kv: reuse.wanted(kv[0], kv[1], focus))
+        )
+        return sorted((a, b, n) for (a, b), n in self._collect("candidates", counts, len(shingles), progress))
 
     def align(
-        self, candidates: list[tuple[int, int, int]], texts: dict[int, str], min_words: int, progress: Any = None
+        self,
+        candidates: list[tuple[int, int, int]],
+        texts: dict[int, str],
+        shingles: dict[int, np.ndarray],
+        min_words: int,
+        progress: reuse.Progress | None = None,
     ) -> list[dict[str, Any]]:
-        """Align the candidate pairs on the executors (pairs of one document stay together for its profile cache)."""
+        """Locate the shared shingles of each document, then align the candidate pairs, both on the executors."""
         if not candidates:
             return []
-        needed = {d for a, b, _ in candidates for d in (a, b)}
-        shared = self.sc.broadcast({d: texts[d] for d in needed})
-        rdd = self.sc.parallelize(candidates, min(self.partitions * 4, len(candidates)))
-
-        def job() -> list[dict[str, Any]]:
-            rows = rdd.mapPartitions(lambda part: reuse.align_candidates(part, shared.value, min_words)).collect()
-            return [row for row in rows if row["passages"]]
-
+        needed = sorted({d for a, b, _ in candidates for d in (a, b)})
+        keep = self.sc.broadcast(reuse.shared_hashes(shingles))
+        by_size = sorted(((d, texts[d]) for d in needed), key=lambda kv: -len(kv[1]))
+        located = self._spread(by_size).mapValues(lambda text: reuse.doc_anchors(text, keep.value))
         try:
-            out: list[dict[str, Any]] = self._run("alignments", job)
+            anchors = dict(self._collect("anchors", located, len(needed), progress))
+        finally:
+            keep.unpersist()
+        shared = self.sc.broadcast(({d: texts[d] for d in needed}, anchors))
+        by_cost = sorted(candidates, key=lambda c: (-c[2], c[0], c[1]))  # the more shared shingles, the more work
+        rdd = self._spread(by_cost).mapPartitions(
+            lambda part: reuse.align_candidates(part, shared.value[0], shared.value[1], min_words)
+        )
+        try:
+            rows = self._collect("alignments", rdd, len(candidates), progress)
         finally:
             shared.unpersist()
-        if progress:
-            progress("alignments", len(candidates), len(candidates))
-        return out
+        return [row for row in rows if row["passages"]]
 
 
 def _first_line(exc: BaseException) -> str:
