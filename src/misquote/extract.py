@@ -1,10 +1,13 @@
 """Quotations and their speakers in an article: direct quotes, interview answers, indirect speech.
 
 Rules, not a model: quote marks are paired by a small stack machine per paragraph, speakers are the
-noun phrase next to a speech verb (English and French lexicons), pronouns and kinship descriptions are
-resolved to the last compatible named person, and unattributed quotes follow the conversation
-(same speaker in news, alternating turns in dialogue). `bench/extract.py` measures it on PolNeAR
-and PDNC.
+noun phrase next to a speech verb (English and French lexicons), else the subject of the sentence that
+quotes (`Trump called it “a disaster”`). The people of a text are gathered with their genders (titles,
+first names, the pronouns that follow them); a pronoun goes to the subject of the nearest sentence that
+names someone of its gender, or in news to the last person quoted, and unattributed quotes follow the
+conversation (in news the same speaker goes on; in a novel two people take turns, a turn's narration or
+the name the last turn called out telling who speaks, and `I` is the name the others call the narrator).
+`bench/extract.py` measures it on PolNeAR and PDNC.
 
 Conventions a caller can rely on:
 - A quotation split by its attribution (`"A," she said, "B."`) is two quotations with the same speaker.
@@ -16,8 +19,8 @@ Conventions a caller can rely on:
   with a mark, the multi-paragraph convention), so it never swallows the rest of the article.
 - In a Q&A interview the answers are quotations of the interviewee; the questions are not reported.
 - `speaker` is the name as written at the attribution, or, for a pronoun or a description ("she",
-  "the widow of the revolutionary"), the last compatible named person as written there, with that
-  mention's offsets; an unresolved pronoun is reported as written.
+  "the widow of the revolutionary", "the Colonel"), the named person it stands for as written at one
+  of their mentions, with that mention's offsets; an unresolved pronoun is reported as written.
 """
 
 from __future__ import annotations
@@ -205,7 +208,7 @@ def _lexicon(words: str) -> frozenset[str]:
 
 _EN_CUES = _lexicon("""said says say saying told tells tell telling wrote writes write writing added adds
 adding asked asks asking answered answers replied replies reply declared declares explained explains
-explaining insisted insists noted notes stated states argued argues argue claimed claims announced announces
+explaining insisted insists noted notes stated argued argues argue claimed claims announced announces
 continued continues recalled recalls warned warns cried cries exclaimed shouted whispered muttered murmured
 observed observes remarked remarks responded responds suggested suggests acknowledged acknowledges admitted
 admits conceded concedes contended contends tweeted tweets posted joked jokes quipped complained complains
@@ -215,7 +218,12 @@ dubbed labeled labelled reported reports testified testifies wondered wonders in
 inquired cautioned boasted bragged countered counters mused pleaded protested protests asserted asserts
 maintained maintains alleged alleges charged charges confirmed confirms revealed reveals indicated
 indicates agreed agrees estimated estimates thinks thought believes believed hopes hoped fears feared
-expects expected wants wanted feels felt knows knew denied denies learned sings sang reads read credited""")
+expects expected wants wanted feels felt knows knew denied denies learned sings sang reads read credited
+demanded chanted echoed snapped grumbled groaned moaned sobbed gasped faltered stammered hissed growled
+roared thundered bellowed persisted resumed assented objected begged entreated implored ventured beamed
+smiled grinned proceeded pursued cry exclaim ask queried scoffed yawned mumbled sneered chuckled
+giggled sniffed shrieked wailed panted ejaculated blurted cooed purred croaked drawled lisped stuttered
+sputtered spluttered gulped squeaked squealed hollered enquired commented volunteered""")
 _FR_CUES = _lexicon("""dit dis disait déclare déclaré déclarait affirme affirmé affirmait explique
 expliqué expliquait ajoute ajouté ajoutait indique indiqué estime estimé estimait souligne souligné précise
 précisé assure assuré confie confié raconte raconté répond répondu répondait lance lancé martèle martelé
@@ -272,30 +280,103 @@ barbara patricia jennifer linda karen lisa betty dorothy sandra ashley kimberly 
 deborah stephanie rebecca sharon cynthia kathleen amy shirley angela brenda pamela nicole ruth christine
 samantha janet rachel alice marie jeanne françoise sophie camille julie louise claire simone ada irene olga
 ekaterina sofia sonia tatiana vera nina lily edna daisy cecily sibyl gwendolen mildred evelyn martha
-georgiana louisa henrietta penelope caroline diana gwen kate nora polina blanche adèle ellen mae grace""")
+georgiana louisa henrietta penelope caroline diana gwen kate nora polina blanche adèle ellen mae grace
+melanie loretta tiffany heather megan hannah olivia ava isabel sophia mia abigail madison chloe victoria
+katherine catharine kathryn katie kelly christina kristen erin jessica andrea rose rosie lucia marcia janice
+judith judy joan joanne joyce diane denise beverly teresa gloria rita doris frances marilyn debbie
+debra paula wendy stacy tracy valerie vanessa veronica virginia sally sylvia beatrice cecilia edith elsie
+ethel eliza elsa harriett maud maude mabel molly minnie peggy phoebe priscilla rebekah ruby susanna susannah
+theresa winifred agnes alma amelia annie bertha betsy cora dinah dolly dora effie ella esther flora gertrude
+hattie hester ida iris isabelle josephine lavinia lettie lillian lizzie lottie lucille lucinda madeleine
+margery marion miriam nell nellie olive pearl rachael rhoda sadie selina sophy tabitha ursula violet""")
 _MALE_NAMES = _lexicon("""john james william george charles thomas henry edward richard robert michael david
 joseph mark donald barack bill mike tim paul ted marco jeb ben chris bernie joe rudy newt steve kevin jason
 jeff eric reince sean corey jim bob dan tom frank peter leon lev karl friedrich vladimir josef mao nikita
 jean pierre michel jacques louis françois andré philippe alain bernard emmanuel nicolas patrick daniel
 victor oscar benjamin fitzwilliam fred frederick arthur harry walter alfred ralph dorian basil alexei
 alexis ivan leo dmitri sergei hugh max moses alexander samuel anthony gary larry newton reuben rudolph
-adam edmund""")
+adam edmund scott keith kenneth steven brian ronald timothy jeffrey ryan jacob nicholas stephen jonathan
+justin brandon raymond gregory matthew andrew joshua christopher dennis jerry tyler aaron douglas nathan
+zachary harold carl gerald roger lawrence terry albert austin jesse bruce willie billy bryan roy eugene
+russell bobby howard phillip johnny martin randy vincent philip allen mitch mitt rand dick al herbert horace
+jasper julian lionel maurice montague nathaniel oliver percy reginald rupert sidney silas tobias wilfred
+edgar gilbert godfrey humphrey jack jake josh luke mick nick ned toby walt""")
 _FEMALE_NOUNS = _lexicon("""widow wife mother daughter sister woman lady girl actress queen grandmother aunt
-niece ladyship veuve épouse femme mère fille sœur soeur tante historienne""")
+niece ladyship spokeswoman congresswoman chairwoman businesswoman girlfriend bride nun waitress veuve épouse
+femme mère fille sœur soeur tante historienne""")
 _MALE_NOUNS = _lexicon("""widower husband father son brother man gentleman boy king grandfather uncle nephew
-mari époux père fils frère oncle homme""")
+spokesman congressman chairman businessman boyfriend groom priest mari époux père fils frère oncle homme""")
 _PERSON_NOUNS = _FEMALE_NOUNS | _MALE_NOUNS | _lexicon("""revolutionary author writer leader candidate
-nominee senator president spokesman spokeswoman minister historian professor official activist philosopher
-economist poet novelist politician révolutionnaire auteur écrivain dirigeant candidat historienne historien
-ministre""")
+nominee senator president minister historian professor official activist philosopher economist poet
+novelist politician director analyst lawyer attorney strategist pollster aide adviser advisor consultant
+spokesperson founder executive reporter journalist editor columnist host anchor commentator scholar
+researcher scientist doctor physician nurse teacher student officer chief governor mayor lawmaker
+representative secretary ambassador general colonel veteran organizer owner resident voter supporter critic
+member friend neighbor surrogate partner manager chairperson judge sheriff detective révolutionnaire auteur
+écrivain dirigeant candidat historien ministre avocat porte-parole""")
+# People in the plural, who speak as a group: `Protesters chanted “What curfew?”`.
+_GROUP_NOUNS = _lexicon("""protesters demonstrators lawmakers officials critics supporters democrats
+republicans voters residents police officers leaders activists experts analysts aides advisers advisors
+investigators prosecutors researchers scientists economists doctors parents students teachers workers
+members critic aide adviser advisor spokesperson crowd audience manifestants responsables élus""")
 _NOT_NAMES = _TIME_WORDS | _lexicon("""the a an i it this that these those there here but and or so if in on
 at for of to by with as we he she they you his her their its our my your then when while after before yes
 no oh well why what who how le la les il elle ils elles je nous vous on ce cette mais et ou donc car si dans
-en au aux du des un une selon according chapter note update editor source photo read""")
+en au aux du des un une selon according chapter note update editor source photo read all now again some not
+yet still just only even every each both either neither nothing nobody everyone everybody someone somebody
+perhaps indeed surely certainly suddenly presently meanwhile however nevertheless also thus hence whatever
+look ah do did don't let pray dear good poor""")
+# Capitalized words that stand before a name without being part of it: `Secretary General Ban Ki-moon`,
+# `Republican Donald Trump`.
+_ROLES = _lexicon("""secretary general chairman chairwoman chair spokesman spokeswoman minister judge justice
+mayor chief director ambassador attorney speaker leader sheriff officer detective inspector sergeant coroner
+superintendent constable doctor father brother sister aunt uncle cousin dame count countess duke duchess
+baron baroness emperor empress pope bishop cardinal rabbi reverend coach nurse former republican democratic
+democrat gop conservative liberal libertarian independent vice deputy acting prime foreign first senior
+interim state defense homeland security house majority minority whip commander admiral major lieutenant
+private corporal agent nominee candidate candidat ministre président présidente maire
+english french german spanish italian indian american british russian irish scotch scottish welsh dutch swiss
+jewish hindu hindus moslem moslems muslim christian catholic protestant european african asian chinese
+japanese western eastern southern northern saudi arab israeli palestinian iranian syrian iraqi afghan korean
+mexican canadian ukrainian turkish greek egyptian libyan cuban""")
+# The last word of an organization or a place, which no person's name ends with.
+_ORG_WORDS = _lexicon("""house senate congress committee council department party university college school
+court church street road avenue square park hotel hospital times post news journal press company bank
+corporation inc corp association foundation institute agency administration campaign city county states
+nations union center centre office group network club magazine review project fund service services
+airport station republic kingdom abbey hall place lane bridge river hill castle lodge manor cottage farm
+rooms gardens terrace row end island islands ocean sea mountains valley coast street tribune herald
+gazette observer guardian telegraph express network channel show debate convention assembly parliament
+commission board bureau ministry army navy force forces police guard museum library theatre theater
+gallery""")
+_NAME_RE = re.compile(
+    rf"(?<![\w'’-])[{_UPPER}][\w'’]*(?:-[\w'’]+)*\.?(?:(?:[ \t]+|(?<=\.)[ \t]*\n[ \t]*)"
+    rf"(?:[{_UPPER}][\w'’]*(?:-[\w'’]+)*\.?|"
+    r"(?:de|van|von|der|du|al|bin|da|di|del|la|le)(?=\s+[" + _UPPER + "])))*"
+)
+# Verbs that only a person (or a body of people) does: `Mathur said`, not `Bath felt` or `Casino returns`.
+_SAID = _lexicon("""said says told asked replied answered cried exclaimed whispered muttered murmured shouted
+added declared insisted observed remarked retorted responded explained admitted argued tweeted wrote
+dit déclare affirme explique ajoute répond""")
+# A name followed by the punctuation that closes a vocative: `How, Helen?`.
+_CALLED_RE = re.compile(_NAME_RE.pattern + r"(?=[,!?.;—-]|$)")
+# Words that open a sentence with an adverbial phrase before its subject.
+_INTRO = _lexicon("""in on at during after before while when as since though although meanwhile still
+however yet also then now but and so following despite with without for from over under by last earlier
+later today yesterday dans après avant pendant lors depuis alors mais puis""")
+_PROPER_RE = re.compile(rf"(?<=[a-z,;] )[{_UPPER}][\w'’-]+")
+_NEXT_WORD = re.compile(r"(?:'s|’s)?\s+(\w+)")
+_SUBJECT = re.compile(r"\b(?:he|she|He|She)\b")
+_OBJECTS = frozenset({"his", "him", "her", "hers"})
+_THIRD_PERSON = re.compile(r"\b(?:(he|himself|his|him)|(she|herself|her|hers))\b", re.IGNORECASE)
+_BREAK_RE = re.compile(r"[.!?…][\"”’)\]]*\s|\n[ \t]*\n")
 
 _WORD_RE = re.compile(r"\w+(?:['’.-]\w+)*\.?|[^\w\s]")
 _ABBREV = re.compile(r"(?:Mr|Mrs|Ms|Dr|St|Sen|Rep|Gov|Gen|Col|Lt|Capt|Prof|Rev|Jr|Sr|Mme|Mlle|M|No|Vol|"
-                     r"Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|U\.S|U\.K|[A-Z])\.$")
+                     r"Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|U\.S|U\.K|[A-Z]|"
+                     # US states, as in `Rep. Elijah E. Cummings (D-Md.)` and `Mitch McConnell, R-Ky.,`
+                     r"Ala|Ariz|Ark|Calif|Colo|Conn|Fla|Ga|Ill|Kan|Ky|La|Md|Mass|Mich|Minn|Mo|Mont|Neb|Nev|"
+                     r"Okla|Ore|Pa|Tenn|Tex|Vt|Va|Wis|Wyo)\.$")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -523,23 +604,154 @@ def _is_cap(tok: _Tok) -> bool:
     return bool(_CAP.match(tok.text)) and tok.low.rstrip(".") not in _NOT_NAMES
 
 
-def _gender(name: str) -> str | None:
-    words = name.lower().replace("’", "'").split()
-    if not words:
-        return None
-    if words[0] in _PRONOUNS:
-        return _PRONOUNS[words[0]]
-    if words[0] in _FEMALE_TITLES:
-        return "f"
-    if words[0] in _MALE_TITLES:
-        return "m"
-    for w in words[:3]:
-        w = w.strip(".,")
-        if w in _FEMALE_NAMES or w in _FEMALE_NOUNS:
+_PLACE_PREPOSITIONS = _lexicon("through into across over under around near along past toward towards behind")
+# Verbs of aspect before a speech verb's participle: `kept asking`.
+_ASPECT = _lexicon("kept keeps began begins started starts continued continues")
+# Nouns of speech whose owner speaks: `Trump’s claim that`.
+_SPEECH_NOUNS = _lexicon("""claim claims statement statements remark remarks comment comments words assertion
+promise warning tweet tweets message description answer reply response rejoinder retort summing""")
+# Verbs whose object is who hears: `told reporters`, `asking Clinton`.
+_OBJECT_VERBS = ("tell", "told", "ask", "warn", "assur", "remind", "urg", "promis")
+# Verbs of headlines, besides the speech verbs: `Obama Sees ‘Personal Insult’`.
+_HEADLINE_VERBS = _lexicon("sees speaks slams blasts rips hits praises defends urges")
+# First names that are also the names of places.
+_PLACE_NAMES = _lexicon("charlotte chelsea florence georgia victoria savannah virginia aurora")
+_APPOSITION = re.compile(r",\s+(who\b|whose\b|[^,.;:\"“”]{1,60})")
+
+
+def _role(text: str, start: int, end: int) -> str | None:
+    """How the words around a name show a person: "f" or "m" for `Jo Smith, a spokeswoman` or `the widow
+    Jo Smith`, "" for `Jo Smith, who`, `economist Jo Smith`; None when they do not."""
+    before = text[max(0, start - 20):start].split()
+    nouns = [before[-1].lower()] if before else []
+    m = _APPOSITION.match(text, end, end + 80)
+    if m is not None:
+        if m.group(1) in ("who", "whose"):
+            return ""
+        words = m.group(1).lower().split()
+        if words[0] not in _POSSESSIVES:  # `Jo Smith, her mother` may be two people
+            nouns += words
+    for noun in nouns:
+        if noun in _FEMALE_NOUNS:
             return "f"
-        if w in _MALE_NAMES or w in _MALE_NOUNS:
+        if noun in _MALE_NOUNS:
             return "m"
-    return None
+    return "" if any(noun in _PERSON_NOUNS for noun in nouns) else None
+
+
+def _outside(found: Iterable[tuple[int, int, str]], quoted: list[tuple[int, int]]) -> Iterable[tuple[int, int, str]]:
+    """The matches, in text order, that start outside every quoted span (sorted, not overlapping)."""
+    k = 0
+    for match in found:
+        while k < len(quoted) and quoted[k][1] <= match[0]:
+            k += 1
+        if k == len(quoted) or match[0] < quoted[k][0]:
+            yield match
+
+
+def _name_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A run of capitalized words cut where a sentence ends inside it (`... met Trump. He said`)."""
+    if text.find(". ", start, end) < 0 and text.find(".\n", start, end) < 0:
+        return [(start, end)]
+    pieces = []
+    base = start
+    for m in re.finditer(r"\S+?\.(?=\s)", text[base:end]):
+        if not _ABBREV.search(m.group()):
+            cut = base + m.end() - 1
+            if cut > start:
+                pieces.append((start, cut))
+            start = cut + 1
+            while start < end and text[start].isspace():
+                start += 1
+    if start < end:
+        pieces.append((start, end))
+    return pieces
+
+
+_PARTICLES = frozenset({"de", "van", "von", "der", "du", "al", "bin", "da", "di", "del", "la", "le"})
+
+
+def _person_name(phrase: str) -> tuple[int, str | None, tuple[str, ...], bool] | None:
+    """How a capitalized phrase names a person: (offset where the name starts, gender, name words, titled).
+
+    Leading roles and adjectives (`Republican`, `Secretary General`) are cut off, titles (`Mr.`, `Sen.`)
+    are kept; None when no name is left or the phrase names a place or an organization.
+    """
+    parts = []
+    pos = 0
+    for word in phrase.split():
+        pos = phrase.find(word, pos)
+        parts.append((pos, word, word.lower()))
+        pos += len(word)
+    k = 0
+    while k < len(parts) and (parts[k][2].rstrip(".") in _NOT_NAMES or (
+            parts[k][2] not in _TITLES and parts[k][2].rstrip(".") in _ROLES)):
+        k += 1
+    titled = False
+    gender = None
+    first = k
+    while k < len(parts) and parts[k][2] in _TITLES:
+        low = parts[k][2]
+        titled = True
+        gender = gender or ("f" if low in _FEMALE_TITLES else "m" if low in _MALE_TITLES else None)
+        k += 1
+    words = []
+    for _, word, low in parts[k:]:
+        low = low.replace("’", "'")
+        if low.endswith(("'s", "s'")):
+            low = low[:-2] if low.endswith("'s") else low[:-1]
+        if low in _PARTICLES or (len(low) <= 2 and low.endswith(".")):
+            continue
+        if not _CAP.match(word) or (word.isupper() and len(word) > 1):
+            return None  # `NATO`, `CHARLOTTE —`: acronyms and datelines
+        words.append(low.rstrip("."))
+    if not words or (not titled and words[-1] in _ORG_WORDS):
+        return None
+    if gender is None:
+        gender = "f" if words[0] in _FEMALE_NAMES else "m" if words[0] in _MALE_NAMES else None
+    return parts[first][0], gender, tuple(words), titled
+
+
+_NAMES_SEEN: dict[str, tuple[int, str | None, tuple[str, ...], bool] | None] = {}
+_POSSESSIVES = _lexicon("his her their its our my your son sa ses leur leurs")
+_ARTICLES = _lexicon("the a an his her their its our my your le la les un une son sa ses leur leurs")
+_NOT_SOURCES = _ARTICLES | frozenset(_PRONOUNS) | {"it"}
+
+
+def _adverb(toks: list[_Tok], k: int) -> bool:
+    """`coldly` in `he coldly replied`; not `family` in `his family said`."""
+    low = toks[k].low
+    return len(low) > 4 and low.endswith("ly") and toks[k].text[0].islower() and (
+        k == 0 or toks[k - 1].low not in _ARTICLES)
+
+
+_PHRASAL = {"put": ("it",), "puts": ("it",), "went": ("on",), "goes": ("on",), "broke": ("in", "out", "off"),
+            "breaks": ("in", "out"), "burst": ("out", "forth"), "chimed": ("in",), "cut": ("in",), "struck": ("in",)}
+
+
+def _put_it(toks: list[_Tok], k: int) -> bool:
+    """Speech verbs of two words: `as The New Yorker put it`, `the Pigeon went on`, `Kitty broke in`."""
+    return k + 1 < len(toks) and toks[k + 1].low in _PHRASAL.get(toks[k].low, ())
+
+
+def _preposition_on(toks: list[_Tok], k: int) -> bool:
+    """`on Twitter`, `on the air`: English `on`, not the French pronoun."""
+    return toks[k].low == "on" and k + 1 < len(toks) and (
+        _CAP.match(toks[k + 1].text) is not None or toks[k + 1].low in _DETERMINERS or toks[k + 1].text[0].isdigit())
+
+
+def _clause_after(toks: list[_Tok], verb: int, most: int) -> bool:
+    """Whether a speech verb goes on with what was said (`insisted that ...`) rather than ending the tag."""
+    return len(toks) - verb > most or any(t.low in ("that", "que") for t in toks[verb:])
+
+
+def _after_parenthesis(toks: list[_Tok], k: int) -> int:
+    """The token after a short parenthesis that starts at k (`(D-Md.)`), else k."""
+    if k < len(toks) and toks[k].text == "(":
+        end = next((j for j in range(k + 1, min(len(toks), k + 10)) if toks[j].text == ")"), None)
+        if end is not None:
+            return end + 1
+    return k
 
 
 class _Cue:
@@ -552,6 +764,8 @@ class _Cue:
             self.verbs = _CUES[lang]
 
     def is_verb(self, tok: _Tok) -> bool:
+        if tok.text[0].isupper():  # `the United States`, `Reports`
+            return False
         low = tok.low
         if low in self.verbs:
             return True
@@ -572,7 +786,7 @@ class _Cue:
         if i >= len(toks):
             return None
         t = toks[i]
-        if t.low in _PRONOUNS:
+        if t.low in _PRONOUNS and not _preposition_on(toks, i):
             return i, i
         if t.low.rstrip(".") in _TIME_WORDS or not t.text[0].isalnum():
             return None
@@ -581,10 +795,10 @@ class _Cue:
         if not _is_cap(t) and t.low not in _DETERMINERS and t.low not in _TITLES:
             # `said 9/11 widow Terry Strada`, `said former aide Huma Abedin`
             k = i
-            while k < len(toks) and k - i < 4 and toks[k].text[0].isalnum() and not _is_cap(toks[k]) \
-                    and toks[k].low not in _STOP_NP and toks[k].low not in _PREPOSITIONS:
+            while k < len(toks) and k - i < 6 and (toks[k].text[0].isalnum() or toks[k].text == "/") \
+                    and not _is_cap(toks[k]) and toks[k].low not in _STOP_NP and toks[k].low not in _PREPOSITIONS:
                 k += 1
-            if k == i or k >= len(toks) or k - i >= 4 or not _is_cap(toks[k]):
+            if k == i or k >= len(toks) or k - i >= 6 or not _is_cap(toks[k]):
                 return None
             np = self.forward_np(toks, k)
             return (i, np[1]) if np else None
@@ -593,9 +807,10 @@ class _Cue:
             j = i + 1
             while j < len(toks) and j - i < 9:
                 w = toks[j]
-                if not w.text[0].isalnum() or w.low in _STOP_NP or (self.is_verb(w) and j > i + 1):
+                if not w.text[0].isalnum() or w.low in _STOP_NP or (
+                        (self.is_verb(w) or _put_it(toks, j)) and j > i + 1):
                     break
-                if w.low.endswith("ly") and j > i + 1:  # `cried his wife impatiently`
+                if (w.low.endswith("ly") or w.low in _AUX) and j > i + 1:  # `cried his wife impatiently`
                     break
                 if w.low in _PREPOSITIONS and w.low not in ("of", "for", "de", "du", "des", "d'"):
                     break
@@ -634,6 +849,8 @@ class _Cue:
             if j - 1 >= 0 and toks[j - 1].low in ("the", "le", "la", "les", "l'"):
                 j -= 1
             return j, i
+        if t.low.rstrip(".") in _TIME_WORDS or (len(t.low) > 4 and t.low.endswith("ly")):
+            return None  # `tweets early Friday saying`, `a swiftly called meeting`
         # a lower-case description: back to its determiner, through prepositional phrases
         j = i
         while j >= 0 and i - j < 10:
@@ -655,35 +872,82 @@ class _Cue:
     def after_quote(self, toks: list[_Tok]) -> tuple[int, int, int] | None:
         """Speaker right after a quote: `, she said`, `, said the senator`, `, a dit M. X`; (np, verb)."""
         i = 0
-        while i < len(toks) and toks[i].text in ",.;:—–-!?…":
+        while i < len(toks) and toks[i].text in ",.;:—–―-!?…":
+            i += 1
+        if i < len(toks) and toks[i].low == "as":  # `, as a Homeland Security memo put it`
             i += 1
         if i >= len(toks):
             return None
+        if toks[i].low == "was" and i + 1 < len(toks) and _is_cap(toks[i + 1]):  # `“...” was Anne's answer`
+            j = i + 1
+            while j + 1 < len(toks) and _is_cap(toks[j + 1]) and not toks[j].low.endswith("'s"):
+                j += 1
+            rest = [t.low for t in toks[j + 1:j + 4]]  # `Catherine s answer`: some editions drop the apostrophe
+            if (toks[j].low.endswith("'s") or rest[:1] == ["s"]) and any(w in _SPEECH_NOUNS for w in rest):
+                return i + 1, j, j
+        if toks[i].low == "it" and i + 1 < len(toks) and self.is_verb(toks[i + 1]):
+            return i, i, i + 1  # `, it added`: the paper or the report quoted last
+        if any(t.text in "—–―" for t in toks[:i]) and _is_cap(toks[i]):  # `“...” ― Ariana Huichapa`
+            np = self.forward_np(toks, i)
+            if np is not None and (np[1] + 1 == len(toks) or toks[np[1] + 1].text in ".,"):
+                return np[0], np[1], np[1]
         # inverted: said X / a déclaré X / dit-il
         j = i
-        while j < len(toks) and toks[j].low in _AUX and not self.is_verb(toks[j]):
+        while j < len(toks) and (toks[j].low in _AUX or _adverb(toks, j)) and not self.is_verb(toks[j]):
             j += 1
         if j < len(toks) and self.is_verb(toks[j]) and j - i <= 2:
             if self.inverted_pronoun(toks[j]) or re.search(r"-t-(il|elle|on)$", toks[i].low):
                 return -1, j, i
             np = self.forward_np(toks, j + 1)
-            if np is not None:
+            if np is not None and toks[np[0]].low not in ("that", "this", "it", "que", "qu'") \
+                    and not toks[j].low.startswith(("told", "tell")):  # `adding that ...`, `told The Post`
                 return np[0], np[1], j
             return None
         np = self.forward_np(toks, i)
         if np is None:
             return None
-        k = np[1] + 1
-        if k < len(toks) and toks[k].text == ",":  # X, the Democratic nominee, said
-            k2 = k + 1
-            while k2 < len(toks) and toks[k2].text != "," and k2 - k < 14:
-                k2 += 1
-            if k2 < len(toks) and toks[k2].text == ",":
-                k = k2 + 1
-        while k < len(toks) and toks[k].low in _AUX and not self.is_verb(toks[k]):
+        k = _after_parenthesis(toks, np[1] + 1)  # Rep. Elijah E. Cummings (D-Md.) said
+        for _ in range(2):  # X, the Republican attorney general of Oklahoma, one of the states suing, said
+            if k < len(toks) and toks[k].text == ",":
+                k2 = k + 1
+                while k2 < len(toks) and toks[k2].text != "," and k2 - k < 14:
+                    k2 += 1
+                if k2 < len(toks) and toks[k2].text == ",":
+                    k = k2 + 1
+        while k < len(toks) and (toks[k].low in _AUX or _adverb(toks, k)) and not self.is_verb(toks[k]):
             k += 1
-        if k < len(toks) and self.is_verb(toks[k]) and k - np[1] <= 18:
+        if k < len(toks) and (self.is_verb(toks[k]) or _put_it(toks, k)) and k - np[1] <= 30:
             return np[0], np[1], k
+        return None
+
+    def subject(self, toks: list[_Tok], proper: set[str]) -> tuple[int, int] | None:
+        """The subject of a sentence, after an introductory phrase (`In July, Gingrich dismissed ...`), when it
+        names someone: a pronoun, a person noun, or a capitalized word found capitalized mid-sentence too."""
+        i = 0
+        for _ in range(2):
+            if i < len(toks) and (toks[i].low in _INTRO or toks[i].low.endswith(("ing", "ly"))):
+                # `In July, Gingrich ...`; `Then Mrs. Honeychurch opened her door and said:`
+                i = next((k + 1 for k in range(i + 1, min(len(toks), i + 25)) if toks[k].text == ","), i + 1)
+        np = self.forward_np(toks, i)
+        if np is None or np[1] + 2 >= len(toks):
+            return None
+        words = toks[np[0]:np[1] + 1]
+        first = words[0].low
+        if first in ("you", "it", "on") or (words[0].text.isupper() and len(words[0].text) > 1):
+            return None  # `FLINT, Mich. —`: a dateline or a heading
+        if first in _DETERMINERS:  # `the astonishment of Isabella` is no one; `the Republican nominee` is
+            core = []
+            for k, w in enumerate(words[1:], np[0] + 1):
+                if w.low in _PREPOSITIONS or w.low in _AUX or w.low.endswith("ed") or _adverb(toks, k):
+                    break
+                core.append(w)
+            if any(w.low in _PERSON_NOUNS or w.low in _GROUP_NOUNS for w in core) or (
+                    first not in _POSSESSIVES and any(_is_cap(w) for w in core)):
+                return np
+            return None
+        if first in _PRONOUNS or any(_is_cap(w) for w in words[1:]) or first in proper or first in _FIRST_NAMES \
+                or first in _TITLES or any(w.low in _PERSON_NOUNS or w.low in _GROUP_NOUNS for w in words):
+            return np
         return None
 
     def last_verb(self, toks: list[_Tok], strong_only: bool = True) -> tuple[int, int, int] | None:
@@ -696,20 +960,37 @@ class _Cue:
                 if np is not None:
                     return np[0], np[1], k
                 continue
-            if not self.is_verb(t) or (strong_only and t.low in _THOUGHT):
+            if t.low in _SPEECH_NOUNS and k > 0 and toks[k - 1].low.endswith("'s") and _is_cap(toks[k - 1]):
+                return k - 1, k - 1, k  # `Trump’s claim that there have been “thousands of shootings”`
+            if not (self.is_verb(t) or _put_it(toks, k) or (k == 0 and t.low in _SAID)) or (
+                    strong_only and t.low in _THOUGHT):  # `Said Comey, “...”`
                 continue
             if self.inverted_pronoun(t):
                 return -1, k, k
+            participle = t.low.endswith("ing")
             b = k - 1
-            while b >= 0 and toks[b].low in _AUX:
+            while b >= 0 and (toks[b].low in _AUX or _adverb(toks, b) or (participle and toks[b].low in _ASPECT)):
                 b -= 1
+            if participle and b >= 0 and toks[b].text == ",":
+                return None  # `In an interview with CNN, Trump ..., saying “...”`: the clause's subject says it
+            if b > 0 and toks[b].text == ")":  # Sen. Bernie Sanders (Vt.) said
+                b = next((j - 1 for j in range(b - 1, max(0, b - 10), -1) if toks[j].text == "("), b)
             if b >= 0 and re.search(r"-t-(il|elle|on)$", toks[b].low):
                 return -1, b, k
             np = self.backward_np(toks, b)
+            if np is not None and np[0] > 0 and toks[np[0] - 1].low in _PLACE_PREPOSITIONS:
+                np = None  # `Protesters marching through the streets chanted`: not the streets
+            if np is not None and participle and not _is_cap(toks[np[0]]) and toks[np[0]].low not in _PRONOUNS:
+                return None  # `Sanders started out their ninth debate saying “...”`: not the debate
             if np is not None and (b == k - 1 or toks[b].text != ","):
+                if t.low in _NAMING:  # `Trump said that Clinton described it as “...”`: Trump says so
+                    outer = self.last_verb(toks[:np[0]])
+                    if outer is not None and any(w.low == "that" for w in toks[outer[2]:np[0]]):
+                        return outer
                 return np[0], np[1], k
             np = self.forward_np(toks, k + 1)
-            if np is not None and toks[np[0]].low not in _DETERMINERS | {"it", "that"}:
+            if np is not None and toks[np[0]].low not in _DETERMINERS | {"it", "that"} and not t.low.startswith(
+                    _OBJECT_VERBS) and t.low not in _NAMING:  # `telling O'Reilly that` names who hears it
                 return np[0], np[1], k
         return None
 
@@ -751,8 +1032,22 @@ class _Extractor:
         self.text = text
         self.cue = _Cue(lang)
         self.paras = _paragraphs(text)
-        self.people: list[tuple[int, str, int, str | None]] = []  # start, name, end, gender
+        self.sources: list[tuple[int, Who]] = []
+        self.resolved: dict[Who, Who | None] = {}
+        self.tags: dict[int, Who] = {}  # quote's opening offset -> its speech tag's speaker as written
+        self.name_index: dict[str, list[int]] = {}  # name word -> persons
+        self.names: list[set[str]] = []  # by person
+        self.addressed: dict[tuple[int, bool], list[Who]] = {}  # (first quote's offset, known only) -> called
+        self.dialogue = False  # many quote paragraphs in a row: a novel's conversations, not news
+        self.common: dict[str, bool] = {}
+        self.titled: dict[str, list[Who]] = {}  # `mrs bennet` -> where a person is so named
+        self.proper: set[str] | None = None  # words written capitalized in mid-sentence, lower case
+        self.people: list[tuple[int, str, int, int]] = []  # start, name as written, end, person
         self.starts: list[int] = []
+        self.genders: list[str | None] = []  # by person
+        self.pronouns: list[tuple[int, int, str]] = []  # he and she outside quotes: start, end, gender
+        self.pronoun_starts: list[int] = []
+        self.chain: dict[int, Who | None] = {}  # pronoun start -> the person it stands for
 
     # -- people ------------------------------------------------------------------------------------
     def _mention(self, toks: list[_Tok], a: int, b: int) -> Who:
@@ -760,47 +1055,192 @@ class _Extractor:
         words = self.text[start:end]
         if words.endswith(".") and not _ABBREV.search(words):
             end -= 1
+        elif words.endswith(("'s", "’s")) and _CAP.match(toks[b].text):  # `was Anne's answer`
+            end -= 2
         return self.text[start:end], start, end
 
+    @staticmethod
+    def _name(phrase: str) -> tuple[int, str | None, tuple[str, ...], bool] | None:
+        """`_person_name`, once per phrase: names come back again and again, from one text to the next."""
+        if phrase not in _NAMES_SEEN:
+            if len(_NAMES_SEEN) > 100_000:
+                _NAMES_SEEN.clear()
+            _NAMES_SEEN[phrase] = _person_name(phrase)
+        return _NAMES_SEEN[phrase]
+
     def _collect_people(self, quoted: list[tuple[int, int]], speakers: Iterable[Who | None]) -> None:
-        """Named persons, in text order: named speakers, and people named by a title or a first name."""
-        people: dict[int, tuple[int, str, int, str | None]] = {}
+        """Named persons in text order, each linked to one person of the text, with a gender when it can be told.
+
+        A capitalized name outside quotes is a person when it has a title or a common first name, or shares a
+        name word with someone who speaks somewhere; `Darcy` is the person last named `Mr. Darcy`. A gender
+        comes from titles and first names, else from the pronouns that follow the person's mentions.
+        """
+        text = self.text
         opens = [q[0] for q in quoted]
-        for m in _CAPS_RE.finditer(self.text):
-            first = m.group(1)
-            if first.lower() not in _FIRST_NAMES and first.lower() not in _TITLES:
-                continue
-            k = bisect_right(opens, m.start()) - 1
-            if k >= 0 and quoted[k][1] > m.start():
-                continue
-            name = m.group().rstrip(".") if not _ABBREV.search(m.group()) else m.group()
-            people[m.start()] = (m.start(), name, m.start() + len(name), _gender(name))
+
+        def quoted_at(i: int) -> bool:
+            k = bisect_right(opens, i) - 1
+            return k >= 0 and quoted[k][1] > i
+
+        quote_paras = {bisect_right(self.para_starts, q[0]) - 1 for q in quoted}
+        self.dialogue = sum(pi - 1 in quote_paras for pi in quote_paras) >= 15
+
+        def named_at(i: int) -> bool:
+            """A name outside quotes, or, in news, inside a long quoted passage of narration."""
+            k = bisect_right(opens, i) - 1
+            return k < 0 or quoted[k][1] <= i or (not self.dialogue and quoted[k][1] - quoted[k][0] > 400)
+
+        speaking: set[str] = set()
         for who in speakers:
-            if who is None:
+            if who is not None:
+                runs = _NAME_RE.findall(who[0])
+                found = self._name(runs[-1]) if runs else None
+                article = who[0].split(maxsplit=1)[0].lower() in _ARTICLES
+                if found is not None and not article:  # `the female English` are no one's name
+                    speaking.update(found[2])
+        candidates: list[tuple[int, str, int, tuple[str, ...], str | None, bool]] = []
+        named: Counter[str] = Counter()
+        placed: Counter[str] = Counter()
+        proper = self._proper()
+        for m in _NAME_RE.finditer(text):
+            start, end = m.span()
+            if (end - start < 9 and m.group().lower() in _NOT_NAMES) or not named_at(start):
                 continue
-            name, s, e = who
-            words = name.split()
-            if words and words[0].lower() not in _PRONOUNS and words[0].lower() not in _DETERMINERS \
-                    and _CAP.match(words[-1]):
-                people[s] = (s, name, e, _gender(name))
-        ordered = sorted(people.values())
-        known: dict[str, str] = {}
-        for i, (s, name, e, g) in enumerate(ordered):
-            last = name.split()[-1].lower()
-            if g is None and last in known:
-                ordered[i] = (s, name, e, known[last])
-            elif g is not None:
-                known[last] = g
-        self.people = ordered
-        self.starts = [p[0] for p in ordered]
+            for s, e in _name_pieces(text, start, end):
+                if text[e - 1] == "." and not _ABBREV.search(text, s, e):
+                    e -= 1
+                space = text.find(" ", s, e)
+                while space > 0 and self._common(text[s:space]):
+                    s = space + 1  # `Had Miss Bingley`, `Though Elizabeth`: a sentence's first word
+                    space = text.find(" ", s, e)
+                found = self._name(text[s:e])
+                if found is None:
+                    continue
+                cut, gender, words, titled = found
+                if len(words) == 1 and words[0] in _PLACE_NAMES and text[max(0, s - 4):s] in (" in ", " at "):
+                    continue  # `the death in Charlotte`
+                sure = titled or words[0] in _FIRST_NAMES
+                if not sure:
+                    verb = _NEXT_WORD.match(text, e)
+                    sure = verb is not None and verb.group(1) in _SAID
+                if not sure and len(words) > 1:  # `Aparna Mathur, who studies`, `economist Aparna Mathur`
+                    role = _role(text, s, e)
+                    if role is not None:
+                        sure, gender = True, gender or (role or None)
+                if sure:
+                    speaking.update(words)
+                if text.endswith(("'s", "’s"), s, e):  # `Mrs. Gardiner's` names Mrs. Gardiner
+                    e -= 2
+                candidates.append((s + cut, text[s + cut:e], e, words, gender, sure))
+                named[text[s + cut:e]] += 1
+                if text.endswith((" in ", " from "), 0, s):
+                    placed[text[s + cut:e]] += 1
+
+        def place(name: str) -> bool:
+            """`in London`, `from Bath`: a name met after `in` or `from` as often as not names a place."""
+            return placed[name] >= 2 and placed[name] * 3 >= named[name]
+
+        found_people = [c[:5] for c in candidates if c[5] or (
+            any(w in speaking for w in c[3]) and (len(c[3]) > 1 or (c[3][0] in proper and not place(c[1]))))]
+        persons: list[list] = []  # name words, gender, last seen, he-votes, she-votes
+        index: dict[str, list[int]] = {}
+        people: list[tuple[int, str, int, int]] = []
+        plain: list[bool] = []  # the mention names its person unambiguously: its pronouns tell the gender
+        for s, name, e, words, gender in found_people:
+            pid = self._same_person(words, gender, persons, index)
+            plain.append(pid is None or len(words) > 1 or len(index.get(words[0], ())) == 1)
+            if pid is None:
+                pid = len(persons)
+                persons.append([set(words), gender, s, 0, 0])
+                for w in words:
+                    index.setdefault(w, []).append(pid)
+            else:
+                person = persons[pid]
+                for w in words:
+                    if w not in person[0]:
+                        person[0].add(w)
+                        index.setdefault(w, []).append(pid)
+                person[1] = person[1] or gender
+                person[2] = s
+            people.append((s, name, e, pid))
+        for k, (_, _, e, pid) in enumerate(people):
+            if not plain[k]:
+                continue
+            limit = min(e + 150, people[k + 1][0] if k + 1 < len(people) else len(text))
+            m = _THIRD_PERSON.search(text, e, limit)
+            if m is not None and not quoted_at(m.start()) and "\n\n" not in text[e:m.start()]:
+                # `she` is surer than `her`, which may be someone else's: `Melanie said to him, who began his`;
+                # news names many more people around each one than a novel does
+                persons[pid][3 if m.group(1) else 4] += (self.dialogue if m.group().lower() in _OBJECTS else 2)
+        self.genders = [p[1] or ("m" if p[3] > 2 * p[4] else "f" if p[4] > 2 * p[3] else None) for p in persons]
+        self.names = [p[0] for p in persons]
+        self.name_index = index
+        self.people = people
+        self.starts = [p[0] for p in people]
+        # named speakers in text order, whom a news story's `he said` goes on with
+        self.sources = [] if self.dialogue else sorted(
+            (w[1], w) for w in speakers if w is not None and w[0].split()[0].lower() not in _NOT_SOURCES
+            and self._person(w) is not None)
+        self.pronouns = list(_outside(((m.start(), m.end(), "m" if m.end() - m.start() == 2 else "f")
+                                       for m in _SUBJECT.finditer(text)), quoted))
+        self.pronoun_starts = [p[0] for p in self.pronouns]
+        self.chain = {}
+
+    @staticmethod
+    def _same_person(words: tuple[str, ...], gender: str | None, persons: list[list],
+                     index: dict[str, list[int]]) -> int | None:
+        """The person named last whose names hold these words (or are held by them), with no clash of gender."""
+        best = None
+        for pid in index.get(words[0], ()):
+            person = persons[pid]
+            if gender is not None and person[1] is not None and person[1] != gender:
+                continue
+            if all(w in person[0] for w in words) and (best is None or person[2] > persons[best][2]):
+                best = pid
+        if best is not None:
+            return best
+        for w in words:
+            for pid in index.get(w, ()):
+                person = persons[pid]
+                if gender is not None and person[1] is not None and person[1] != gender:
+                    continue
+                if person[0] <= set(words) and (best is None or person[2] > persons[best][2]):
+                    best = pid
+        return best
 
     def resolve(self, who: Who | None) -> Who | None:
-        """A pronoun or a person description -> the last compatible named person, else itself."""
+        """A pronoun or a person description -> the named person it most likely stands for, else itself."""
         if who is None:
             return None
+        if who not in self.resolved:
+            self.resolved[who] = self._resolve(who)
+        return self.resolved[who]
+
+    def _resolve(self, who: Who) -> Who | None:
         name, start, _ = who
         words = re.sub(r"^(l|d)'", r"\1' ", name.lower().replace("’", "'")).split()
         want: str | None = None
+        if words == ["it"]:  # `“...,” it added`: the paper, report or body quoted last
+            return next((w for at, w in sorted(self.tags.items(), reverse=True) if at < start and w[0].lower()
+                         not in _PRONOUNS and w[0].lower() != "it" and self._gender_of(w) is None), who)
+        if words in (["his", "wife"], ["his", "lady"], ["her", "husband"]):  # `his wife` is Mrs. Bennet
+            spouse = self._antecedent(start, "m" if words[0] == "his" else "f")
+            title = "mrs" if words[0] == "his" else "mr"
+            if spouse is not None:
+                if not self.titled:
+                    for s, named, e, _ in self.people:
+                        key = " ".join(named.lower().replace(".", "").split())
+                        self.titled.setdefault(key, []).append((named, s, e))
+                mentions = self.titled.get(f"{title} {spouse[0].split()[-1].lower()}", [])
+                if mentions:  # the nearest before, else the first after
+                    return next((w for w in reversed(mentions) if w[1] < start), mentions[0])
+        if len(words) == 2 and words[0] == "the" and words[1] in _TITLES:  # `the Colonel`: the last one named
+            k = bisect_left(self.starts, start) - 1
+            while k >= 0 and start - self.people[k][0] < 20000:
+                if self.people[k][1].lower().startswith(words[1]):
+                    return self.people[k][1], self.people[k][0], self.people[k][2]
+                k -= 1
+            return who
         if len(words) == 1 and words[0] in _PRONOUNS:
             want = _PRONOUNS[words[0]]
             if want not in ("m", "f"):
@@ -820,14 +1260,66 @@ class _Extractor:
             if named is not None:
                 offset = max(0, start - 20000)
                 return named.group(1), offset + named.start(1), offset + named.end(1)
-        k = bisect_left(self.starts, start) - 1
-        stop = max(-1, k - 200)
-        while k > stop:
-            s, known, e, g = self.people[k]
-            if want is None or g is None or g == want:
-                return known, s, e
-            k -= 1
-        return who
+        found = self._antecedent(start, want)
+        if not self.dialogue and len(words) == 1:  # news: `he said` goes on with the last one quoted
+            k = bisect_left(self.sources, (start,)) - 1
+            while k >= 0 and self._gender_of(self.sources[k][1]) not in (want, None):
+                k -= 1
+            if k >= 0 and (found is None or found[1] < self.sources[k][0]):
+                return self.sources[k][1]
+        return found or who
+
+    def _antecedent(self, pos: int, want: str | None, depth: int = 0) -> Who | None:
+        """The person a pronoun at `pos` stands for: sentence by sentence backwards, the first person of the
+        right gender in each (the subject, usually), passing over possessives (`Trump's statement`). An
+        earlier `he` or `she` counts as the person it stands for (`he said ... he added`)."""
+        text = self.text
+        people, pronouns = self.people, self.pronouns
+        k = bisect_left(self.starts, pos) - 1
+        j = bisect_left(self.pronoun_starts, pos) - 1
+        right = pos
+        group: list[tuple[int, int, int, Who | str]] = []  # start, end, person (-1: a pronoun), who or gender
+        sentences = 0
+        while (k >= 0 or j >= 0) and sentences < 12:
+            if j >= 0 and (k < 0 or pronouns[j][0] > people[k][0]):
+                s, e, gender = pronouns[j]
+                candidate: tuple[int, int, int, Who | str] = (s, e, -1, gender)
+                j -= 1
+            else:
+                s, name, e, pid = people[k]
+                candidate = (s, e, pid, (name, s, e))
+                k -= 1
+            if pos - s > 6000:
+                break
+            if _BREAK_RE.search(text, e, right) is not None:
+                pick = self._pick(group, want, depth)
+                if pick is not None:
+                    return pick
+                group = []
+                sentences += 1
+            group.append(candidate)
+            right = s
+        return self._pick(group, want, depth)
+
+    def _pick(self, group: list[tuple[int, int, int, Who | str]], want: str | None, depth: int) -> Who | None:
+        """The leftmost person of one sentence with the wanted gender; possessives (`Trump's`) last."""
+        ranked = []
+        for s, e, pid, who in group:
+            g = self.genders[pid] if pid >= 0 else who
+            if want is not None and g is not None and g != want:
+                continue
+            possessive = self.text.startswith(("'s", "’s"), e)
+            # a novel's people are known well enough to pass over one of unknown gender; news names too many
+            ranked.append((possessive, self.dialogue and g is None and want is not None, s, pid, who))
+        for _, _, s, pid, who in sorted(ranked):
+            if pid >= 0:
+                return who  # type: ignore[return-value]
+            if depth < 25:
+                if s not in self.chain:
+                    self.chain[s] = self._antecedent(s, want, depth + 1)
+                if self.chain[s] is not None:
+                    return self.chain[s]
+        return None
 
     # -- attribution -------------------------------------------------------------------------------
     def speaker_for(self, span: _Span, para: tuple[int, int], prev_close: int, next_open: int) -> Who | None:
@@ -837,30 +1329,81 @@ class _Extractor:
         window_end = min(next_open, pe, span.close + 160)
         after = _tokens(text, span.close, window_end)
         after = after[:next((k for k, t in enumerate(after) if t.text in ".!?;" and k > 0), len(after))]
+        if span.para == 0:
+            found = self._headline_speaker(span, para)
+            if found is not None:
+                return found
+        # `“... for him.” She says it underscores that ...` is the next sentence, not an attribution
+        next_sentence = text[span.end - 1:span.end] == "." and bool(after) and _is_cap(after[0])
         hit = self.cue.after_quote(after)
-        if hit is not None:
+        if hit is not None and not (next_sentence and _clause_after(after, hit[2], 6)):
             return self._speaker(after, hit)
-        left = max(prev_close, ps, span.open - 300)
-        toks = _tokens(text, self._sentence_start(left, span.open), span.open)
+        if not next_sentence:  # `“...,” in sharp contrast to previous years, says Dante Scala, a professor.`
+            for c in (k for k, t in enumerate(after) if t.text == "," and k > 0):
+                hit = self.cue.after_quote(after[c:])
+                if hit is not None and hit[0] >= 0 and not _clause_after(after[c:], hit[2], 12):
+                    return self._speaker(after[c:], hit)
+        if span.end == pe or text[span.close:pe].strip() == "":  # `“...”` then a line `- Clinton.`
+            k = bisect_right(self.para_starts, span.close)
+            if k < len(self.paras) and text[self.paras[k][0]] in "-—–―" and self.paras[k][1] - self.paras[k][0] < 80:
+                toks = _tokens(text, *self.paras[k])
+                hit = self.cue.after_quote(toks)
+                if hit is not None:
+                    return self._speaker(toks, hit)
+        start = self._sentence_start(max(ps, span.open - 300), span.open)
+        sentence = _tokens(text, start, span.open) if start < span.open else []
+        left = max(prev_close, start)  # after the quote before, if it is in the same sentence
+        toks = sentence if left == start else [t for t in sentence if t.start >= left]
         hit = self.cue.last_verb(toks)
         if hit is not None:
             return self._speaker(toks, hit)
         if len(after) < 12:  # `“...” That is what Trump said.`
             hit = self.cue.last_verb(after)
-            if hit is not None:
+            if hit is not None and after[hit[2]].low in _SAID and not _clause_after(after, hit[2], 4):
                 return self._speaker(after, hit)
+        if len(sentence) > 1:  # `Trump openly admires Putin as a “strong leader”`: the clause's subject
+            np = self.cue.subject(sentence, self._proper())
+            if np is not None:
+                return self._mention(sentence, *np)
         if span.open - ps <= 1 and span.open == ps and prev_close <= ps:
-            # a quotation introduced at the end of the previous paragraph: `The Times reports:`
+            # a quotation introduced at the end of the previous paragraph
             k = bisect_left(self.para_starts, ps) - 1
             if k >= 0:
                 qs, qe = self.paras[k]
                 while qe > qs and text[qe - 1].isspace():
                     qe -= 1
-                if text[qe - 1:qe] == ":":
+                if text[qe - 1:qe] in (":", ",", "—", "-", "–"):  # `The Times reports:`, `and said,--`
                     toks = _tokens(text, self._sentence_start(max(qs, qe - 300), qe), qe)
                     hit = self.cue.last_verb(toks, strong_only=False)
                     if hit is not None:
                         return self._speaker(toks, hit)
+        return None
+
+    def _headline_speaker(self, span: _Span, para: tuple[int, int]) -> Who | None:
+        """The speaker in a title-case headline: `Chris Christie Calls Hillary Clinton ‘A Disgrace’`,
+        `Trump ‘The Dealmaker’ Could Address Clean Energy, Lindsey Graham Says`."""
+        ps, pe = para
+        if pe - ps > 200:
+            return None
+        before, after = _tokens(self.text, ps, span.open), _tokens(self.text, span.close, pe)
+        words = [t for t in before + after if t.text[0].isalpha()]
+        if not words or sum(t.text[0].isupper() for t in words) < 0.6 * len(words):
+            return None
+        for toks in (after, before):
+            for k, t in enumerate(toks):
+                if t.text == ":":  # `Obama on Climate Change: The Trends Are ‘Terrifying.’`
+                    run = [j for j in range(k) if _is_cap(toks[j]) and toks[j].low not in self.cue.verbs]
+                    if run:
+                        j = run[0]
+                        while j + 1 < k and _is_cap(toks[j + 1]):
+                            j += 1
+                        return self._mention(toks, run[0], j)
+                if k > 0 and (t.low in self.cue.verbs or t.low in _HEADLINE_VERBS):
+                    j = k
+                    while j > 0 and (_is_cap(toks[j - 1]) or toks[j - 1].low in _TITLES):
+                        j -= 1
+                    if j < k:
+                        return self._mention(toks, j, k - 1)
         return None
 
     def _sentence_start(self, left: int, right: int) -> int:
@@ -925,6 +1468,8 @@ class _Extractor:
                 prev_close = group[k - 1].close if k > 0 else para[0]
                 next_open = group[k + 1].open if k + 1 < len(group) else para[1]
                 span.speaker = self.speaker_for(span, para, prev_close, next_open)
+                if span.speaker is not None:
+                    self.tags[span.open] = span.speaker
                 found = found or span.speaker
             if found is not None:
                 for span in group:  # `"A," she said, "B."`: the second part has the same speaker
@@ -932,25 +1477,165 @@ class _Extractor:
                         span.speaker = found
 
     def _conversations(self, spans: list[_Span]) -> None:
-        """Unattributed quote paragraphs: alternate turns in a dialogue, else the same speaker goes on."""
+        """Quote paragraphs without a speech tag get their speaker from the conversation around them.
+
+        In news the person the paragraph before (a narration) was about speaks, else the last speaker goes on
+        (unless two speakers were taking turns). In dialogue, a text with many
+        quote paragraphs in a row, a new paragraph is a new turn: its speaker is the person its own narration
+        is about, else the one the last turn addressed by name, else who spoke two turns ago, else the other
+        person of the conversation.
+        """
         by_para: dict[int, list[_Span]] = {}
         for s in spans:
             by_para.setdefault(s.para, []).append(s)
-        history: list[tuple[int, Who | None]] = []
+        dialogue = self.dialogue
+        narrator = self._narrator(by_para) if dialogue else None
+        if narrator is not None:
+            for s in spans:
+                if s.speaker is not None and s.speaker[0] in ("I", "je", "Je"):
+                    s.speaker = narrator
+        turns: dict[int, Who | None] = {}
         for pi in sorted(by_para):
             group = by_para[pi]
             who = next((s.speaker for s in group if s.speaker is not None), None)
-            if who is None and history:
-                last_pi, last = history[-1]
-                if last is not None and last_pi >= pi - 2:
-                    who = last
-                    if last_pi == pi - 1 and len(history) >= 2:
-                        prev_pi, prev = history[-2]
-                        if prev_pi == last_pi - 1 and prev is not None and prev[0] != last[0]:
-                            who = prev
+            last, before = turns.get(pi - 1), turns.get(pi - 2)
+            if last is None and not dialogue:  # news: the last speaker within two paragraphs goes on
+                last = turns.get(pi - 2)
+                before = turns.get(pi - 3) if pi - 3 in turns else None
+                if last is not None and pi - 1 in turns:
+                    before = None
+            if who is None:
+                if dialogue:
+                    addressed = self._addressed(group)
+                    called = self._addressed(by_para.get(pi - 1, []))
+                    options = [self._narrated(pi, group), called[-1] if called else None,
+                               before if last is not None and not self._same(before, last) else None,
+                               self._other(pi, last) if last is not None else self._antecedent(self.paras[pi][0], None)]
+                    for option in options:
+                        if option is not None and not self._same(option, last) and \
+                                not any(self._same(option, a) for a in addressed):
+                            who = option
+                            break
+                else:
+                    about = self._antecedent(self.paras[pi][0], None) if pi - 1 not in turns and pi > 0 else None
+                    if about is not None and about[1] >= self.paras[pi - 1][0]:
+                        who = about  # the paragraph before, a narration, was about them
+                    elif last is not None:
+                        who = before if pi - 1 in turns and before is not None and pi - 2 in turns \
+                            and not self._same(before, last) else last
                 for s in group:
                     s.speaker = who
-            history.append((pi, who))
+            turns[pi] = who
+
+    def _narrator(self, by_para: dict[int, list[_Span]]) -> Who | None:
+        """Who `I` is in a first-person story: the name the others call the narrator by in the turns that
+        answer `I said`."""
+        called: Counter[str] = Counter()
+        first: dict[str, Who] = {}
+        for pi, group in by_para.items():
+            if not any(self.tags.get(s.open, ("",))[0] in ("I", "je", "Je") for s in group):
+                continue
+            for other in (pi - 1, pi + 1):
+                if other in by_para and not any(self.tags.get(s.open, ("",))[0] in ("I", "je", "Je")
+                                                 for s in by_para[other]):
+                    for who in self._addressed(by_para[other], known=False):
+                        called[who[0].lower()] += 1
+                        first.setdefault(who[0].lower(), who)
+        if not called:
+            return None
+        # the narrator is named next to `I said` more than anywhere else
+        names = [n for n in called if called[n] >= 3]
+        return first[max(names, key=lambda n: called[n] ** 2 / self.text.count(first[n][0]))] if names else None
+
+    def _common(self, word: str) -> bool:
+        """A capitalized word that the text also writes in lower case, so no one's name (`Had`, `Though`)."""
+        low = word.lower()
+        if low in _NOT_NAMES:
+            return True
+        if low in _TITLES or low in _FIRST_NAMES or low in self._proper():
+            return False
+        if low not in self.common:
+            self.common[low] = f" {low} " in self.text or f" {low}," in self.text
+        return self.common[low]
+
+    def _proper(self) -> set[str]:
+        """The words the text capitalizes in mid-sentence, in lower case: names, not sentence openers."""
+        if self.proper is None:
+            self.proper = {w.lower().replace("’", "'") for w in set(_PROPER_RE.findall(self.text))}
+        return self.proper
+
+    def _same(self, a: Who | None, b: Who | None) -> bool:
+        """Whether two speakers are one person (`Darcy` and `Mr. Darcy`)."""
+        if a is None or b is None:
+            return False
+        pa, pb = self._person(a), self._person(b)
+        if pa is not None and pb is not None:
+            return pa == pb
+        return a[0].lower() == b[0].lower()
+
+    def _person(self, who: Who) -> int | None:
+        """The person a name as written stands for, found by where it is written or by its name words."""
+        k = bisect_left(self.starts, who[1])
+        if k < len(self.people) and self.people[k][0] < who[2]:
+            return self.people[k][3]
+        found = self._name(who[0])
+        if found is None or not found[2]:
+            return None
+        ids = [pid for pid in self.name_index.get(found[2][0], ()) if set(found[2]) <= self.names[pid]]
+        return ids[-1] if ids else None
+
+    def _gender_of(self, who: Who) -> str | None:
+        """The gender of the person a speaker names, when it is known."""
+        pid = self._person(who)
+        return self.genders[pid] if pid is not None else None
+
+    def _addressed(self, group: list[_Span], known: bool = True) -> list[Who]:
+        """The persons a paragraph's quotes call by name: `How, Helen?`, `Mr. Darcy, you are wrong.`"""
+        if not group:
+            return []
+        key = (group[0].open, known)
+        if key in self.addressed:
+            return self.addressed[key]
+        out: list[Who] = []
+        self.addressed[key] = out
+        for span in group:
+            for m in _CALLED_RE.finditer(self.text, span.start, span.end):
+                s, e = m.span()
+                if (s, e) == (span.start, span.end) and m.group().endswith("."):
+                    continue  # `“Bingley.”` answers a question; it calls no one
+                if s == span.start or self.text[max(span.start, s - 8):s].rstrip().endswith(
+                        (",", "!", "O", "dear", "—", "--")):
+                    found = self._name(m.group())
+                    if found is not None and (found[2][0] in self.name_index or found[3] or (
+                            not known and (s, e) != (span.start, span.end) and found[2][0] in self._proper())):
+                        out.append((m.group()[found[0]:], s + found[0], e))
+        return out
+
+    def _narrated(self, pi: int, group: list[_Span]) -> Who | None:
+        """The person the narration of a quote paragraph is about: `He held up his hand. “...”`."""
+        ps, pe = self.paras[pi]
+        pos = ps
+        for span in [*sorted(group, key=lambda s: s.open), None]:
+            end = span.open if span is not None else pe
+            for a, b in _sentences(self.text, pos, end) if end - pos > 8 else []:
+                toks = _tokens(self.text, a, b)
+                np = self.cue.subject(toks, self._proper())
+                if np is not None:
+                    return self.resolve(self._mention(toks, *np))
+            if span is not None:
+                pos = span.close
+        return None
+
+    def _other(self, pi: int, last: Who) -> Who | None:
+        """The last person named before paragraph pi who is not `last`: the other side of a conversation."""
+        start = self.paras[pi][0]
+        k = bisect_left(self.starts, start) - 1
+        while k >= 0 and start - self.people[k][0] < 3000:
+            s, name, e, _ = self.people[k]
+            if not self._same((name, s, e), last):
+                return name, s, e
+            k -= 1
+        return None
 
     def _add_single_quotes(self, spans: list[_Span], paras: list[tuple[int, int]]) -> list[_Span]:
         """Top-level 'straight single quotes' (headlines), only outside double-quoted spans."""
@@ -1020,11 +1705,24 @@ class _Extractor:
 
     # -- indirect speech ---------------------------------------------------------------------------
     def _indirect(self, spans: list[_Span], quoted: list[tuple[int, int]]) -> list[tuple[int, int, Who | None]]:
-        """Reported speech and thought outside quotation marks: (start, end, speaker as written)."""
+        """Reported speech and thought outside quotation marks: (start, end, speaker as written).
+
+        English paragraphs are read by the attribution model, whose source is the speaker when it names
+        one; where the speech-verb rules of `_indirect_in` find the same clause, their span (more precise
+        at the edges) and, failing the model's, their speaker are kept, and what only they find is kept
+        too. French has the rules only.
+        """
+        from misquote import attribution  # imported here: it builds on this module's tokens and lexicons
+
         text = self.text
         label_paras = {s.para for s in spans if s.label}
-        out: list[tuple[int, int, Who | None]] = []
         opens = [q[0] for q in quoted]
+
+        def inside(a: int, b: int) -> list[tuple[int, int]]:
+            k = bisect_right(opens, b)
+            return [q for q in quoted[max(0, k - 12):k] if q[0] < b and q[1] > a]
+
+        ruled: list[tuple[int, int, Who | None]] = []
         done: set[int] = set()
         sentences: dict[int, list[tuple[int, int]]] = {}
         for m in _INDIRECT_HINT.finditer(text):
@@ -1037,12 +1735,36 @@ class _Extractor:
             if ss < 0 or ss in done:
                 continue
             done.add(ss)
-            k = bisect_right(opens, se)
-            inside = [q for q in quoted[max(0, k - 12):k] if q[0] < se and q[1] > ss]
-            found = self._indirect_in(ss, se, inside)
+            found = self._indirect_in(ss, se, inside(ss, se))
             if found is not None:
-                out.append(found)
-        return out
+                ruled.append(found)
+        if "said" not in self.cue.verbs:
+            return ruled
+        bilingual = "dit" in self.cue.verbs
+        interview = label_paras | set(_labels(text, self.paras))  # questions too: the interviewer's words
+        # a paragraph mostly in quotation marks (dialogue, above all in novels) holds direct quotations only
+        english = [(a, b) for pi, (a, b) in enumerate(self.paras)
+                   if pi not in interview and 2 * sum(min(b, q1) - max(a, q0) for q0, q1 in inside(a, b)) < b - a
+                   and (not bilingual or attribution.is_english(text, a, b))]
+        out: list[tuple[int, int, Who | None]] = []
+        ruled_starts = [r[0] for r in ruled]
+        for cs, ce, ss, se in attribution.reported(text, english):
+            while ce > cs and text[ce - 1] in " ,;:":
+                ce -= 1
+            if ce - cs < 2 or inside(cs, ce):
+                continue
+            who = None
+            if ss is not None and se is not None:
+                who = self._mention(_tokens(text, ss, se), 0, -1)
+                if who[0].lower() in ("i", "we", "nobody", "no one"):
+                    continue  # the article's own voice (`we asked her to ...`), or `nobody said anything`
+            k = bisect_right(ruled_starts, ce) - 1
+            if k >= 0 and ruled[k][1] > cs:
+                cs, ce, rule_who = ruled.pop(k)
+                ruled_starts.pop(k)
+                who = who or rule_who
+            out.append((cs, ce, who))
+        return sorted(out + ruled)
 
     def _indirect_in(self, ss: int, se: int, inside: list[tuple[int, int]]) -> tuple[int, int, Who | None] | None:
         text = self.text
@@ -1130,8 +1852,7 @@ class _Extractor:
 
 
 _FIRST_NAMES = _FEMALE_NAMES | _MALE_NAMES
-_CAPS_RE = re.compile(rf"\b([{_UPPER}][\w'’-]*\.?)(?:\s+[{_UPPER}][\w'’-]+){{0,2}}")
-_SENT_BREAK = re.compile(rf"[.!?]\s+(?=[\"“«„‘{_UPPER}])")
+_SENT_BREAK = re.compile(rf"[.!?][\"”’»]?\s+(?=[\"“«„‘{_UPPER}])")
 _INDIRECT_HINT = re.compile(
     r"\b(?:According|Selon|said|says|told|tells|believes?|hopes?|thinks?|fears?|expects?|according|argued|argues|claimed|"
     r"claims|insisted|insists|noted|warned|explained|added|stated|wrote|writes|announced|suggested|predicted|"
