@@ -1,12 +1,14 @@
 """Quotations and their speakers in an article: direct quotes, interview answers, indirect speech.
 
-Rules, not a model: quote marks are paired by a small stack machine per paragraph, speakers are the
+Rules for marks and speakers: quote marks are paired by a small stack machine per paragraph, speakers are the
 noun phrase next to a speech verb (English and French lexicons), else the subject of the sentence that
 quotes (`Trump called it “a disaster”`). The people of a text are gathered with their genders (titles,
 first names, the pronouns that follow them); a pronoun goes to the subject of the nearest sentence that
 names someone of its gender, or in news to the last person quoted, and unattributed quotes follow the
 conversation (in news the same speaker goes on; in a novel two people take turns, a turn's narration or
 the name the last turn called out telling who speaks, and `I` is the name the others call the narrator).
+Indirect speech in English comes from a small sequence model trained on PolNeAR (`attribution.py`),
+checked against the rules; French uses the rules alone.
 `bench/extract.py` measures it on PolNeAR and PDNC.
 
 Conventions a caller can rely on:
