@@ -24,13 +24,14 @@ system-deps:
 	scripts/install-system-deps
 
 ## demo: set up, ingest the bundled archive into SQLite, show what it holds, check the France-Soir words and
-## the sample article, serve
+## the sample article, find the passages documents share, serve
 demo: install
 	$(MQ) ingest $(BUNDLED) --db $(DB)
 	$(MQ) dispute detect --accept --db $(DB)
 	$(MQ) stats --db $(DB)
 	$(MQ) check "the spiritual father of Mao Tse-Tung" --author "Natalia Sedova" --db $(DB)
 	$(MQ) check-article examples/article-en.txt --db $(DB)
+	$(MQ) reuse --db $(DB)
 	@if [ "$(SERVE)" = "1" ]; then echo "serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"; \
 	  $(MQ) serve --db $(DB) --host $(HOST) --port $(PORT); fi
 
