@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -84,3 +87,13 @@ def seeded(archive):
     """An archive holding the founding document, the Sedova letter."""
     archive.ingest_one(SEED)
     return archive
+
+
+def extract_bench() -> ModuleType:
+    """bench/extract.py as a module: the corpus tests reuse its gold loaders and its scorer."""
+    spec = importlib.util.spec_from_file_location("bench_extract", ROOT / "bench" / "extract.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    return module

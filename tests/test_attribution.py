@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from importlib.resources import files
 from pathlib import Path
 
 import pytest
+from conftest import extract_bench
 
 from misquote.attribution import MODEL, Model, is_english, labels, main, read_brat, reported, shipped
 from misquote.extract import quotations
@@ -147,18 +146,9 @@ def test_training_on_a_small_corpus_gives_a_working_deterministic_model(tmp_path
 # ---------------------------------------------------------------------------------------------- corpus
 
 
-def _bench():
-    """The benchmark module, whose PolNeAR loader and scorer the corpus test reuses."""
-    spec = importlib.util.spec_from_file_location("bench_extract", ROOT / "bench" / "extract.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
-    spec.loader.exec_module(module)
-    return module
-
 
 def test_polnear_dev_indirect_attributions(corpora: Path) -> None:
-    bench = _bench()
+    bench = extract_bench()
     score = bench.score(quotations, bench.polnear("dev"), "polnear")
     _, _, f1 = score.f1(score.ind_hit, score.ind_gold, score.ind_pred)
     assert f1 >= F1_INDIRECT_POLNEAR

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from conftest import extract_bench
 
 from misquote.errors import QueryError
 from misquote.extract import Quotation, article_text, quotations
@@ -16,15 +15,6 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 DATA = Path(__file__).resolve().parent / "data" / "extract"
 
-
-def _bench():
-    """The benchmark module, whose gold loaders and scorer the corpus tests reuse."""
-    spec = importlib.util.spec_from_file_location("bench_extract", ROOT / "bench" / "extract.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
-    spec.loader.exec_module(module)
-    return module
 
 
 def said(text: str) -> list[tuple[str, str, str | None]]:
@@ -300,14 +290,14 @@ def _span_matches(text: str, q: Quotation) -> bool:
 
 
 def test_pride_and_prejudice_quotations_and_speakers(corpora: Path) -> None:
-    bench = _bench()
+    bench = extract_bench()
     score = bench.score(quotations, bench.pdnc({"PrideAndPrejudice"}), "pdnc")
     assert score.overlap / score.gold >= RECALL_PDNC
     assert score.spk_right / score.spk_seen >= SPEAKERS_PDNC
 
 
 def test_polnear_dev_direct_quotation_spans(corpora: Path) -> None:
-    bench = _bench()
+    bench = extract_bench()
     score = bench.score(quotations, bench.polnear("dev"), "polnear")
     _, _, f1 = score.f1(score.overlap, score.gold, score.pred)
     assert f1 >= F1_POLNEAR
