@@ -146,7 +146,6 @@ def test_training_on_a_small_corpus_gives_a_working_deterministic_model(tmp_path
 # ---------------------------------------------------------------------------------------------- corpus
 
 
-
 def test_polnear_dev_indirect_attributions(corpora: Path) -> None:
     bench = extract_bench()
     score = bench.score(quotations, bench.polnear("dev"), "polnear")

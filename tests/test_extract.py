@@ -16,7 +16,6 @@ EXAMPLES = ROOT / "examples"
 DATA = Path(__file__).resolve().parent / "data" / "extract"
 
 
-
 def said(text: str) -> list[tuple[str, str, str | None]]:
     """(kind, quoted words, speaker) for every quotation, the shape most tests compare."""
     return [(q.kind, q.text, q.speaker) for q in quotations(text)]
