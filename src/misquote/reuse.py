@@ -861,6 +861,8 @@ class Stages:
     def __init__(self, out_dir: str | os.PathLike[str] | None, params: dict[str, Any]) -> None:
         self.dir = Path(out_dir) if out_dir else None
         self.done: list[str] = []
+        self.resumed: list[str] = []
+        self.clock: dict[str, float] = {}
         if self.dir is None:
             return
         try:
@@ -876,6 +878,26 @@ class Stages:
                 saved = {}
             if isinstance(saved, dict) and saved.get("params") == params:
                 self.done = [s for s in saved.get("done", []) if (self.dir / _stage_file(s)).is_file()]
+
+    def run(
+        self,
+        stage: str,
+        compute: Callable[[], Any],
+        dump: Callable[[Any], Iterable[Any]] = lambda result: result,
+        restore: Callable[[Any], Any] = lambda saved: saved,
+    ) -> Any:
+        """A stage's result: read back (`restore`) when an earlier run completed it, else computed and
+        saved (as `dump` gives it); its seconds go to `clock`, and a stage read back to `resumed`."""
+        t0 = time.perf_counter()
+        saved = self.load(stage)
+        if saved is None:
+            result = compute()
+            self.save(stage, dump(result))
+        else:
+            self.resumed.append(stage)
+            result = restore(saved)
+        self.clock[stage] = time.perf_counter() - t0
+        return result
 
     def load(self, stage: str) -> Any | None:
         """The saved output of a completed stage (a .jsonl stage as an iterator over its rows), or None."""
@@ -974,75 +996,51 @@ def find_reuse(
     """
     if min_words < 1:
         raise QueryError("--min-words must be at least 1")
-    clock: dict[str, float] = {}
     started = time.perf_counter()
     texts = corpus_texts(store)
     focus = author_docs(store, author)
     stages = Stages(out_dir, {"version": VERSION, "author": author, "min_words": min_words,
                               "texts": _texts_fingerprint(texts)})
     docs_with_text = {d: t for d, t in texts.items() if _ANY_WORD.search(t)}
-    resumed: list[str] = []
 
-    t0 = time.perf_counter()
-    saved = stages.load("shingles")
-    if saved is not None:
-        resumed.append("shingles")
-    if saved is None:
+    def shingle_all() -> dict[int, np.ndarray]:
         if engine is not None:
-            shingles = engine.shingles(docs_with_text, progress)
-        else:
-            shingles = {}
-            for done, (doc, text) in enumerate(docs_with_text.items(), start=1):
-                shingles[doc] = doc_shingles(text)
-                if progress:
-                    progress("shingles", done, len(docs_with_text))
-        stages.save("shingles", ({"doc": d, "hashes": h.tolist()} for d, h in sorted(shingles.items())))
-    else:
-        shingles = {row["doc"]: np.array(row["hashes"], np.int64) for row in saved}
-    clock["shingles"] = time.perf_counter() - t0
+            return engine.shingles(docs_with_text, progress)
+        out = {}
+        for done, (doc, text) in enumerate(docs_with_text.items(), start=1):
+            out[doc] = doc_shingles(text)
+            if progress:
+                progress("shingles", done, len(docs_with_text))
+        return out
 
-    t0 = time.perf_counter()
-    saved = stages.load("candidates")
-    if saved is not None:
-        resumed.append("candidates")
-    if saved is None:
-        if engine is not None:
-            candidates = engine.candidates(shingles, focus, progress)
-        else:
-            candidates = candidate_pairs(shingles, focus)
-        stages.save("candidates", [{"a": a, "b": b, "shared": n} for a, b, n in candidates])
-    else:
-        candidates = [(row["a"], row["b"], row["shared"]) for row in saved]
+    shingles = stages.run(
+        "shingles", shingle_all,
+        lambda found: ({"doc": d, "hashes": h.tolist()} for d, h in sorted(found.items())),
+        lambda saved: {row["doc"]: np.array(row["hashes"], np.int64) for row in saved},
+    )
+    candidates = stages.run(
+        "candidates",
+        lambda: candidate_pairs(shingles, focus) if engine is None else engine.candidates(shingles, focus, progress),
+        lambda found: [{"a": a, "b": b, "shared": n} for a, b, n in found],
+        lambda saved: [(row["a"], row["b"], row["shared"]) for row in saved],
+    )
     if progress:
         progress("candidates", len(candidates), len(candidates))
-    clock["candidates"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    saved = stages.load("alignments")
-    if saved is not None:
-        resumed.append("alignments")
-    if saved is None:
-        aligner = engine.align if engine is not None else _align_local
-        aligned = sorted(aligner(candidates, texts, shingles, min_words, progress), key=lambda r: (r["a"], r["b"]))
-        stages.save("alignments", aligned)
-    else:
-        aligned = list(saved)
-    clock["alignments"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
+    aligner = engine.align if engine is not None else _align_local
+    aligned = stages.run(
+        "alignments",
+        lambda: sorted(aligner(candidates, texts, shingles, min_words, progress), key=lambda r: (r["a"], r["b"])),
+        restore=list,
+    )
     pairs = [{"a": r["a"], "b": r["b"], **p} for r in aligned for p in r["passages"]]
     rows = store.doc_rows(texts)
-    saved = stages.load("clusters")
-    if saved is not None:
-        resumed.append("clusters")
-    if saved is None:
-        clusters = cluster_passages(pairs, rows, texts)
-        stages.save("clusters", [c.to_dict() for c in clusters])
-    else:
-        clusters = [Cluster(c["id"], [Witness(**w) for w in c["witnesses"]], c["pairs"]) for c in saved]
+    clusters = stages.run(
+        "clusters", lambda: cluster_passages(pairs, rows, texts),
+        lambda found: [c.to_dict() for c in found],
+        lambda saved: [Cluster(c["id"], [Witness(**w) for w in c["witnesses"]], c["pairs"]) for c in saved],
+    )
     if progress:
         progress("clusters", len(clusters), len(clusters))
-    clock["clusters"] = time.perf_counter() - t0
 
     for p in pairs:
         a, b = rows[p.pop("a")], rows[p.pop("b")]
@@ -1056,8 +1054,9 @@ def find_reuse(
         "document_pairs_with_reuse": len(aligned),
         "passage_pairs": len(pairs),
         "clusters": len(clusters),
-        "seconds": {**{k: round(v, 3) for k, v in clock.items()}, "total": round(time.perf_counter() - started, 3)},
-        "resumed": resumed,
+        "seconds": {**{k: round(v, 3) for k, v in stages.clock.items()},
+                    "total": round(time.perf_counter() - started, 3)},
+        "resumed": stages.resumed,
         "engine": getattr(engine, "name", "local"),
     }
     return result
