@@ -50,6 +50,35 @@ def test_a_nested_quote_stays_inside_its_outer_quotation() -> None:
     assert said(text) == [("direct", "He told me ‘never again’ and left,", "Sedova")]
 
 
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Morel said on the radio show “Morning Notes” that the strike would go on.", "Morning Notes"),
+        ("The film “The Long Night,” shown on Monday, won a prize.", "The Long Night,"),
+        ("Dupont told RTL’s “Le Grand Jury” on Sunday that he would resign.", "Le Grand Jury"),
+        ("Their leader, Marcia “Cia” Price, stood for the council.", "Cia"),
+    ],
+)
+def test_a_title_or_nickname_in_quote_marks_is_a_mention_not_a_quotation(text: str, title: str) -> None:
+    quoted = [(q.kind, q.text, q.speaker) for q in quotations(text) if q.kind != "indirect"]
+    assert quoted == [("mention", title, None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She said “Never Again” and left the room.",
+        "“Workers Of The World,” he wrote, and stopped.",
+        "He dubbed his rival “Lyin’ Ted” at the rally.",
+        "Critics blasted the plan as a “Total Disaster” on Monday.",
+        "Union Leader Calls Strike ‘A Great Victory’",
+        "The minister promised a “quick” and “fair” inquiry.",
+    ],
+)
+def test_quoted_words_stay_quotations_even_in_title_case(text: str) -> None:
+    assert [q.kind for q in quotations(text)] == ["direct"] * len(quotations(text))
+
+
 def test_a_multi_paragraph_quotation_is_one_quotation_without_the_inner_opening_marks() -> None:
     text = "Morel said: “The first paragraph goes on.\n\n“The second one ends it.”\n\nThen the story went on."
     (found,) = quotations(text)

@@ -112,6 +112,9 @@ def check_article(
 
 def _check_one(checker: Checker, quotation: Quotation) -> CheckedQuotation:
     item = CheckedQuotation(quotation)
+    if quotation.kind == "mention":
+        item.note = "a title or a name in quote marks, not someone's words"
+        return item
     if not quotation.speaker:
         item.note = "no speaker found"
         return item

@@ -40,7 +40,7 @@ from misquote.errors import QueryError
 from misquote.ingest.mia import MAX_NESTING, markup_depth
 from misquote.text import clean_text
 
-Kind = Literal["direct", "indirect"]
+Kind = Literal["direct", "indirect", "mention"]
 
 __all__ = ["Quotation", "article_text", "quotations"]
 
@@ -535,6 +535,59 @@ def _span_text(text: str, span: _Span) -> str:
             pos += 1
     parts.append(text[pos:span.end])
     return "".join(parts)
+
+
+# Words before quote marks that name what follows: a show, a film, a book, a memo.
+_TITLE_CUES = _lexicon("""titled entitled headlined show shows program programme programs episode episodes
+documentary film films movie movies book books novel column commentary op-ed essay article series song album
+headline broadcast forum podcast newspaper magazine campaign slogan motto hashtag émission livre intitulé
+intitulée""")
+# Short words that stay lower-case in a title: `Face the Nation`, `Contract with America`.
+_TITLE_SMALL = _lexicon("a an the of and or in on at to for with by from as vs vs. de la le les du des et")
+_SPEECH_BEFORE = _CUES["en"] | _CUES["fr"] | _THOUGHT | _lexicon("fear call calls called dubbed named nicknamed")
+# `hailed him as "The Comeback Kid"`: someone's words for someone, not a title.
+_AS_WORDS = _lexicon("as comme")
+
+
+def _headline(before: str) -> bool:
+    """Whether the words before a quote are in headline case, where every quote looks like a title."""
+    longer = [w for w in re.findall(r"[^\W\d_][\w'’-]*", before) if len(w) > 3]
+    return len(longer) >= 2 and sum(w[0].isupper() for w in longer) >= 0.8 * len(longer)
+
+
+def _is_mention(text: str, span: _Span, para_start: int) -> bool:
+    """Whether quote marks hold a title or a nickname (`on CNN's "State of the Union"`) rather than words.
+
+    Only a short title-case phrase inside a sentence counts, after a title word (`titled`, `show`), a
+    possessive, or in a sentence with no speech verb. A quote that opens a sentence, follows a comma or
+    colon, follows a speech or naming verb (`she said "No"`, `dubbed him "Lyin' Ted"`), or sits in a
+    headline stays a quotation, as does anything with `!` or `?`, or lower-case words: scare quotes are
+    most often someone's words, and are checked as such.
+    """
+    if span.label or span.skip or span.close == span.end:
+        return False
+    words = text[span.start:span.end].split()
+    before = text[para_start:span.open].rstrip(_INNER_SPACE)
+    if (not words or len(words) > 8 or not before or before[-1] in ".!?:;,…—–-(\"“”«»‘’"
+            or any(c in w for w in words for c in "!?")):
+        return False
+    if not (words[0][0].isupper() or words[0][0].isdigit()) or not all(
+            w[0].isupper() or w[0].isdigit() or w.lower() in _TITLE_SMALL or len(w.strip(".,;:")) < 4 for w in words):
+        return False
+    prior = before.split()
+    prev = prior[-1].lower()
+    if prev in _ARTICLES and len(prior) > 1:  # `as a "Disgrace"`
+        prev = prior[-2].lower()
+    if prev in _SPEECH_BEFORE | _AS_WORDS or _headline(before):
+        return False
+    if prev in _TITLE_CUES or (prev.endswith(("'s", "’s")) and prior[-1][0].isupper()):
+        return True  # `documentary "13th"`, `said on ABC's "This Week"`
+    after = text[span.close:span.close + 80].lstrip(_INNER_SPACE)
+    sentence = re.split(r"[.!?…]\s", before)[-1] + " " + after.split(".")[0]
+    if any(w in _SPEECH_BEFORE for w in re.findall(r"\w+", sentence.lower())):
+        return False  # `Ryan called it "Dead on Arrival" on Sunday`
+    nickname = len(words) <= 2 and prior[-1][0].isupper() and after[:1].isupper()  # `Marcia "Cia" Price`
+    return len(words) > 1 or nickname
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1431,6 +1484,8 @@ class _Extractor:
         spans = self._add_single_quotes(spans, paras)
         spans.extend(self._dash_spans(paras, labels))
         quoted = sorted((s.open, s.close) for s in spans)
+        mentions = [s for s in spans if _is_mention(text, s, paras[s.para][0])]
+        spans = [s for s in spans if s not in mentions]
         label_spans = []
         for pi, (label, ls, le, speech) in labels.items():
             if label.lower() in _QUESTION_LABELS:
@@ -1452,6 +1507,7 @@ class _Extractor:
         self._conversations(spans)
         out = [Quotation(_span_text(text, s), s.start, s.end, "direct", *(s.speaker or (None, None, None)))
                for s in spans]
+        out.extend(Quotation(_span_text(text, s), s.start, s.end, "mention") for s in mentions)
         for cs, ce, who in indirect:
             out.append(Quotation(text[cs:ce], cs, ce, "indirect", *(self.resolve(who) or (None, None, None))))
         return out
