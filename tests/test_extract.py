@@ -247,6 +247,11 @@ def test_speaker_labels_name_the_speaker() -> None:
     ]
 
 
+def test_a_lone_kicker_or_a_table_of_figures_is_not_an_interview() -> None:
+    assert quotations("BYLINE: Anna Petrova.\n\nThe strike went on for a week.") == []
+    assert quotations("THE TOTAL.\n\nMorel: 2,316.\n\nDupont: 1,547.\n\nMorel: 12.") == []
+
+
 # ---------------------------------------------------------------------------------------------- indirect
 
 

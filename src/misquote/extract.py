@@ -611,9 +611,11 @@ def _labels(text: str, paras: list[tuple[int, int]]) -> dict[int, tuple[str, int
     found: dict[int, tuple[str, int, int, int]] = {}
     for pi, (ps, pe) in enumerate(paras):
         m = _LABEL_RE.match(text, ps, pe)
-        if m and m.group("label").lower() not in _NOT_LABELS and len(m.group("label")) < 40:
+        if (m and m.group("label").lower() not in _NOT_LABELS and len(m.group("label")) < 40
+                and any(c.isalpha() for c in text[m.end():pe])):  # `Sanders: 1,547.` is a table, not speech
             found[pi] = (m.group("label"), m.start("label"), m.end("label"), m.end())
     counts = Counter(v[0] for v in found.values())
+    dialogue = len(counts) >= 2  # a transcript has two voices at least; one `BYLINE:` is not an interview
     has_questions = any(label.lower() in _QUESTION_LABELS for label in counts)
     kept = {}
     for pi, value in found.items():
@@ -624,7 +626,7 @@ def _labels(text: str, paras: list[tuple[int, int]]) -> dict[int, tuple[str, int
             kept[pi] = value
         elif low in _QUESTION_LABELS | _ANSWER_LABELS:
             continue
-        elif (label.isupper() and len(label) > 2) or counts[label] >= 2 or words[0].lower() in _TITLES \
+        elif (label.isupper() and len(label) > 2 and dialogue) or counts[label] >= 2 or words[0].lower() in _TITLES \
                 or (has_questions and len(words) <= 3):
             kept[pi] = value
     return kept
