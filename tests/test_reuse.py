@@ -84,6 +84,17 @@ def test_corpus_reuse_clusters_the_captures(wage_labour: Archive, tmp_path: Path
     assert [w["document_id"] for w in stored["witnesses"]] == [w.document_id for w in result.clusters[0].witnesses]
 
 
+def test_the_alignments_run_on_several_processes_with_the_same_result(wage_labour: Archive,
+                                                                      monkeypatch: pytest.MonkeyPatch):
+    alone = wage_labour.reuse(workers=1)
+    monkeypatch.setattr(reuse, "PARALLEL_PAIRS", 1)  # a pool even for this handful of pairs
+    stages: list[str] = []
+    shared = wage_labour.reuse(workers=2, progress=lambda stage, done, total: stages.append(stage))
+    assert shared.pairs == alone.pairs and shared.clusters == alone.clusters
+    assert shared.stats["candidate_pairs"] == alone.stats["candidate_pairs"] >= 2
+    assert {"anchors", "alignments"} <= set(stages)
+
+
 def test_a_reprint_aligned_in_windows_is_stitched_into_one_passage(corpora: Path, tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch):
     # Value, Price and Profit, chapter 1, in two captures: 7,724 words, 44,600 characters

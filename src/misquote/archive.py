@@ -8,18 +8,16 @@ archive.check("the spiritual father of Mao Tse-Tung", "Natalia Sedova")
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import json
 import os
-import signal
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from misquote import authors as author_names
+from misquote import pools
 from misquote.article import ArticleReport, check_article
 from misquote.check import Checker
 from misquote.collate import Witness
@@ -102,15 +100,6 @@ def _read_file(path: Path, format: str | None) -> Read:
     return str(path), sha, len(data), [(doc, document_postings(doc)) for doc in docs]
 
 
-def _die_with_parent() -> None:
-    """Make a reader worker end when the ingest that started it is killed (Linux), leaving no orphans."""
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
 class Archive:
     """An archive of primary sources in a store (SQLite file by default, or PostgreSQL)."""
 
@@ -178,12 +167,12 @@ class Archive:
         return report
 
     def _read_all(self, todo: list[Path], format: str | None, workers: int | None) -> Iterator[Read]:
-        workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+        workers = pools.size(workers, most=4)
         if workers <= 1 or len(todo) < 8:
             for path in todo:
                 yield _read_file(path, format)
             return
-        with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent) as pool:
+        with pools.forked(workers) as pool:
             yield from pool.map(_read_file, todo, [format] * len(todo), chunksize=4)
 
     def _store_docs(
@@ -379,8 +368,12 @@ class Archive:
         master: str | None = None,
         out_dir: str | os.PathLike[str] | None = None,
         progress: Callable[[str, int, int], None] | None = None,
+        workers: int | None = None,
     ) -> Any:
-        """Passages shared between documents, clustered (see `reuse.find_reuse`); `engine` is local or spark."""
+        """Passages shared between documents, clustered (see `reuse.find_reuse`); `engine` is local or spark.
+
+        `workers` is the local engine's number of processes (default: every core).
+        """
         from misquote import reuse
 
         name = None
@@ -390,7 +383,7 @@ class Archive:
                 raise QueryError(f"{author!r} can mean {', '.join(names)}: give the full name")
             name = names[0]
         if engine == "local":
-            result = reuse.find_reuse(self.store, name, min_words, out_dir, progress)
+            result = reuse.find_reuse(self.store, name, min_words, out_dir, progress, workers=workers)
         elif engine == "spark":
             from misquote import spark
 

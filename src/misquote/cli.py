@@ -349,6 +349,7 @@ def reuse(
     engine: Annotated[str, typer.Option("--engine", help="local (this machine) or spark.")] = "local",
     master: Annotated[str | None, typer.Option("--master", help="Spark master URL (default local[*]).")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Folder for the stage files; a re-run resumes.")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="Local processes (default: every core).")] = None,
     json_out: JsonOption = False,
 ) -> None:
     """Find passages shared between documents of the archive, grouped into clusters ordered by date.
@@ -367,7 +368,7 @@ def reuse(
             bar.update(tasks[stage], completed=done, total=total)
 
         result = archive.reuse(author=author, min_words=min_words, engine=engine, master=master,
-                               out_dir=out, progress=progress)
+                               out_dir=out, progress=progress, workers=workers)
     if json_out:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return

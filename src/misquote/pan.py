@@ -20,12 +20,12 @@ import os
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from misquote import pools
 from misquote.errors import QueryError
 
 if TYPE_CHECKING:
@@ -276,13 +276,13 @@ def detect_corpus(
     for susp, src in pairs:
         by_susp[susp].append(src)
     jobs = [(str(susp_dir), str(src_dir), susp, srcs, detector) for susp, srcs in sorted(by_susp.items())]
-    workers = workers or os.cpu_count() or 1
+    workers = pools.size(workers or None)
     out: dict[tuple[str, str], list[Feature]] = {}
     if workers <= 1:
         results: Iterable[list[tuple[str, str, list[Feature]]]] = map(_detect_job, jobs)
         pool = None
     else:
-        pool = ProcessPoolExecutor(max_workers=workers)
+        pool = pools.forked(workers)
         results = pool.map(_detect_job, jobs, chunksize=4)
     try:
         for group in results:

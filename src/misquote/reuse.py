@@ -36,13 +36,14 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from itertools import chain, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from misquote import pools
 from misquote.align import local_align
 from misquote.errors import QueryError
 from misquote.index import STOPWORDS
@@ -955,28 +956,62 @@ def align_candidates(
         yield {"a": a, "b": b, "passages": align_pair(texts[a], texts[b], anchors[a], anchors[b], min_words)}
 
 
+# What forked alignment workers read: set by `_align_local` before it starts its pool, so the texts and
+# shingle positions reach the workers without being pickled.
+_SHARED: dict[str, Any] = {}
+
+PARALLEL_PAIRS = 64  # fewer candidate pairs are aligned in this process: a pool would cost more than it saves
+
+
+def _anchor_job(doc: int) -> Anchors:
+    return doc_anchors(_SHARED["texts"][doc], _SHARED["keep"])
+
+
+def _align_job(pair: tuple[int, int, int]) -> dict[str, Any]:
+    return next(align_candidates([pair], _SHARED["texts"], _SHARED["anchors"], _SHARED["min_words"]))
+
+
 def _align_local(
     candidates: list[tuple[int, int, int]],
     texts: dict[int, str],
     shingles: dict[int, np.ndarray],
     min_words: int,
     progress: Progress | None,
+    workers: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Align every candidate pair in this process (each document's shared shingles located once)."""
-    keep = shared_hashes(shingles)
+    """Align every candidate pair on this machine, on `workers` processes (default: every core).
+
+    Each document's shared shingles are located once; pairs are handed out in small batches so that one
+    long pair (two editions of a novel) does not hold the others up.
+    """
+    workers = pools.size(workers) if len(candidates) >= PARALLEL_PAIRS else 1
     needed = sorted({d for a, b, _ in candidates for d in (a, b)})
-    anchors: dict[int, Anchors] = {}
-    for done, doc in enumerate(needed, start=1):
-        anchors[doc] = doc_anchors(texts[doc], keep)
-        if progress:
-            progress("anchors", done, len(needed))
-    out: list[dict[str, Any]] = []
-    for done, row in enumerate(align_candidates(candidates, texts, anchors, min_words), start=1):
-        if row["passages"]:
-            out.append(row)
-        if progress:
-            progress("alignments", done, len(candidates))
-    return out
+    _SHARED.update(texts=texts, keep=shared_hashes(shingles), min_words=min_words)
+    try:
+        anchors = {}
+        for done, (doc, found) in enumerate(zip(needed, _mapped(_anchor_job, needed, workers), strict=True), start=1):
+            anchors[doc] = found
+            if progress:
+                progress("anchors", done, len(needed))
+        _SHARED["anchors"] = anchors
+        out: list[dict[str, Any]] = []
+        for done, row in enumerate(_mapped(_align_job, candidates, workers), start=1):
+            if row["passages"]:
+                out.append(row)
+            if progress:
+                progress("alignments", done, len(candidates))
+        return out
+    finally:
+        _SHARED.clear()
+
+
+def _mapped(job: Callable[[Any], Any], items: Sequence[Any], workers: int) -> Iterator[Any]:
+    """`map(job, items)`, in order, on a pool of forked workers when there is more than one."""
+    if workers <= 1:
+        yield from map(job, items)
+        return
+    with pools.forked(workers) as pool:
+        yield from pool.map(job, items, chunksize=max(1, min(16, len(items) // (workers * 8))))
 
 
 def find_reuse(
@@ -987,12 +1022,14 @@ def find_reuse(
     progress: Progress | None = None,
     *,
     engine: Any = None,
+    workers: int | None = None,
 ) -> ReuseResult:
     """Every passage shared by two documents of the archive (one of them by `author` if given), clustered.
 
     Stages (shingles, candidate pairs, alignments, clusters) are saved in `out_dir` when given, and
     a re-run with the same parameters resumes after the last completed stage. `engine` runs the
-    shingle, candidate and alignment stages elsewhere (see `spark.SparkEngine`); by default they run here.
+    shingle, candidate and alignment stages elsewhere (see `spark.SparkEngine`); by default they run here,
+    the alignments on `workers` processes (default: every core).
     """
     if min_words < 1:
         raise QueryError("--min-words must be at least 1")
@@ -1026,7 +1063,7 @@ def find_reuse(
     )
     if progress:
         progress("candidates", len(candidates), len(candidates))
-    aligner = engine.align if engine is not None else _align_local
+    aligner = engine.align if engine is not None else partial(_align_local, workers=workers)
     aligned = stages.run(
         "alignments",
         lambda: sorted(aligner(candidates, texts, shingles, min_words, progress), key=lambda r: (r["a"], r["b"])),
