@@ -104,6 +104,16 @@ def test_words_someone_else_said_inside_the_authors_letter_are_not_hers(archive)
     assert v.matches[0].quoted_from
 
 
+def test_reported_speech_in_the_authors_text_is_still_the_authors_wording(tmp_path):
+    # The paragraph reads like reported speech to the extractor, but it stands in no quote marks:
+    # these are Nietzsche's own words.
+    nietzsche = CORPORA / "gutenberg/authors/Nietzsche_Friedrich_Wilhelm/Thoughts_out_of_Season_Part_I.txt"
+    with Archive(tmp_path / "a.db") as a:
+        a.ingest([nietzsche])
+        v = a.check("An opposition so devoid of pity is not as a rule found amongst you", "Friedrich Nietzsche")
+    assert (v.verdict, v.matches[0].quoted_from) == ("verbatim", None)
+
+
 def test_france_soir_words_are_disputed_after_detection(tmp_path):
     with Archive(tmp_path / "a.db") as a:
         a.ingest([SEED])

@@ -278,6 +278,12 @@ def test_indirect_attributions(text: str, content: str, speaker: str) -> None:
     assert said(text) == [("indirect", content, speaker)]
 
 
+def test_reported_speech_can_be_left_out() -> None:
+    text = "Clinton said the party would win in November. “We will,” she added."
+    assert [q.kind for q in quotations(text)] == ["indirect", "direct"]
+    assert [(q.kind, q.speaker) for q in quotations(text, indirect=False)] == [("direct", "Clinton")]
+
+
 # ---------------------------------------------------------------------------------------------- samples
 
 

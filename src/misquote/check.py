@@ -525,14 +525,17 @@ def _quoted_from(hit: Hit) -> str | None:
 
 
 def _inline_quotation(text: str, start: int, end: int) -> str | None:
-    """The speaker of a quotation in `text` that holds [start, end), or "" when unknown; None if none."""
+    """The speaker of a quotation in `text` that holds [start, end), or "" when unknown; None if none.
+
+    Only words in quote marks count: reported speech ("Hegel remarks that...") is the author's own wording.
+    """
     from misquote.extract import quotations
 
     if not _QUOTE_MARKS.search(text):
         return None
 
-    for q in quotations(text):
-        if q.start <= start and end <= q.end:
+    for q in quotations(text, indirect=False):
+        if q.kind == "direct" and q.start <= start and end <= q.end:
             return q.speaker or "someone quoted by the author"
     return None
 

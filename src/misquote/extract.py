@@ -1477,7 +1477,7 @@ class _Extractor:
         return self._mention(toks, a, b)
 
     # -- the whole article -------------------------------------------------------------------------
-    def run(self) -> list[Quotation]:
+    def run(self, indirect: bool = True) -> list[Quotation]:
         text = self.text
         paras = self.paras
         self.para_starts = [p[0] for p in paras]
@@ -1499,8 +1499,8 @@ class _Extractor:
         spans.extend(label_spans)
         spans.sort(key=lambda s: (s.start, -s.end))
         self._attribute(spans)
-        indirect = self._indirect(spans, quoted)
-        self._collect_people(quoted, [s.speaker for s in spans] + [q[2] for q in indirect])
+        reported = self._indirect(spans, quoted) if indirect else []
+        self._collect_people(quoted, [s.speaker for s in spans] + [q[2] for q in reported])
         interviewee = self._interviewee(labels, [self.resolve(s.speaker) for s in spans if not s.label])
         for s in spans:
             if s.label and s.speaker is not None and s.speaker[0].lower() in _ANSWER_LABELS:
@@ -1510,7 +1510,7 @@ class _Extractor:
         out = [Quotation(_span_text(text, s), s.start, s.end, "direct", *(s.speaker or (None, None, None)))
                for s in spans]
         out.extend(Quotation(_span_text(text, s), s.start, s.end, "mention") for s in mentions)
-        for cs, ce, who in indirect:
+        for cs, ce, who in reported:
             out.append(Quotation(text[cs:ce], cs, ce, "indirect", *(self.resolve(who) or (None, None, None))))
         return out
 
@@ -1926,11 +1926,13 @@ _INDIRECT_HINT = re.compile(
 _LANGS = ("auto", "en", "fr")
 
 
-def quotations(text: str, lang: str = "auto") -> list[Quotation]:
+def quotations(text: str, lang: str = "auto", *, indirect: bool = True) -> list[Quotation]:
     """Every quotation in an article's plain text, in reading order, with its speaker when found.
 
     `lang` picks the speech-verb lexicon: "en", "fr", or "auto" for both (mixed-language articles).
-    Offsets are character offsets into `text`; use `article_text` first for HTML or Markdown.
+    `indirect=False` leaves out reported speech, and is several times faster: for callers that only
+    need what stands in quote marks. Offsets are character offsets into `text`; use `article_text`
+    first for HTML or Markdown.
     """
     if not isinstance(text, str):
         raise QueryError("quotations() needs the article as text: decode bytes or use article_text() first")
@@ -1938,6 +1940,6 @@ def quotations(text: str, lang: str = "auto") -> list[Quotation]:
         raise QueryError(f"unknown language {lang!r}: use one of {', '.join(_LANGS)}")
     if not text.strip():
         return []
-    found = _Extractor(text, lang).run()
+    found = _Extractor(text, lang).run(indirect)
     found.sort(key=lambda q: (q.start, q.end))
     return found
