@@ -225,7 +225,9 @@ demanded chanted echoed snapped grumbled groaned moaned sobbed gasped faltered s
 roared thundered bellowed persisted resumed assented objected begged entreated implored ventured beamed
 smiled grinned proceeded pursued cry exclaim ask queried scoffed yawned mumbled sneered chuckled
 giggled sniffed shrieked wailed panted ejaculated blurted cooed purred croaked drawled lisped stuttered
-sputtered spluttered gulped squeaked squealed hollered enquired commented volunteered""")
+sputtered spluttered gulped squeaked squealed hollered enquired commented volunteered concluded corrected
+breathed commanded flashed assured confided hazarded reflected mourned blustered whimpered exploded quavered
+confessed questioned supplied bawled informed speculated""")
 _FR_CUES = _lexicon("""dit dis disait déclare déclaré déclarait affirme affirmé affirmait explique
 expliqué expliquait ajoute ajouté ajoutait indique indiqué estime estimé estimait souligne souligné précise
 précisé assure assuré confie confié raconte raconté répond répondu répondait lance lancé martèle martelé
@@ -327,7 +329,7 @@ no oh well why what who how le la les il elle ils elles je nous vous on ce cette
 en au aux du des un une selon according chapter note update editor source photo read all now again some not
 yet still just only even every each both either neither nothing nobody everyone everybody someone somebody
 perhaps indeed surely certainly suddenly presently meanwhile however nevertheless also thus hence whatever
-look ah do did don't let pray dear good poor""")
+look ah do did don't let pray dear good poor one something was""")
 # Capitalized words that stand before a name without being part of it: `Secretary General Ban Ki-moon`,
 # `Republican Donald Trump`.
 _ROLES = _lexicon("""secretary general chairman chairwoman chair spokesman spokeswoman minister judge justice
@@ -666,7 +668,8 @@ _PLACE_PREPOSITIONS = _lexicon("through into across over under around near along
 _ASPECT = _lexicon("kept keeps began begins started starts continued continues")
 # Nouns of speech whose owner speaks: `Trump’s claim that`.
 _SPEECH_NOUNS = _lexicon("""claim claims statement statements remark remarks comment comments words assertion
-promise warning tweet tweets message description answer reply response rejoinder retort summing""")
+promise warning tweet tweets message description answer reply response rejoinder retort summing declaration
+exclamation observation question inquiry suggestion greeting cry""")
 # Verbs whose object is who hears: `told reporters`, `asking Clinton`.
 _OBJECT_VERBS = ("tell", "told", "ask", "warn", "assur", "remind", "urg", "promis")
 # Verbs of headlines, besides the speech verbs: `Obama Sees ‘Personal Insult’`.
@@ -757,8 +760,8 @@ def _person_name(phrase: str) -> tuple[int, str | None, tuple[str, ...], bool] |
         low = low.replace("’", "'")
         if low.endswith(("'s", "s'")):
             low = low[:-2] if low.endswith("'s") else low[:-1]
-        if low in _PARTICLES or (len(low) <= 2 and low.endswith(".")):
-            continue
+        if low in _PARTICLES or low == "i" or (len(low) <= 2 and low.endswith(".")):
+            continue  # `Morel I think`: the pronoun is no part of the name
         if not _CAP.match(word) or (word.isupper() and len(word) > 1):
             return None  # `NATO`, `CHARLOTTE —`: acronyms and datelines
         words.append(low.rstrip("."))
@@ -770,6 +773,8 @@ def _person_name(phrase: str) -> tuple[int, str | None, tuple[str, ...], bool] |
 
 
 _NAMES_SEEN: dict[str, tuple[int, str | None, tuple[str, ...], bool] | None] = {}
+# Relatives who share a person's surname, and the title they go by: `her mother` is Mrs. Morel.
+_KIN_TITLES = {"wife": "mrs", "lady": "mrs", "mother": "mrs", "husband": "mr", "father": "mr"}
 _POSSESSIVES = _lexicon("his her their its our my your son sa ses leur leurs")
 _ARTICLES = _lexicon("the a an his her their its our my your le la les un une son sa ses leur leurs")
 _NOT_SOURCES = _ARTICLES | frozenset(_PRONOUNS) | {"it"}
@@ -858,7 +863,9 @@ class _Cue:
             if k == i or k >= len(toks) or k - i >= 6 or not _is_cap(toks[k]):
                 return None
             np = self.forward_np(toks, k)
-            return (i, np[1]) if np else None
+            if np is None or any(t.low in _PERSON_NOUNS or t.low in _ROLES for t in toks[i:k]):
+                return (i, np[1]) if np else None
+            return np  # `said poor Ada`: an adjective is no part of the name
         j = i
         if t.low in _DETERMINERS:
             j = i + 1
@@ -1026,6 +1033,8 @@ class _Cue:
                 return -1, k, k
             participle = t.low.endswith("ing")
             b = k - 1
+            if participle and b >= 1 and _put_it(toks, b - 1):
+                b -= 2  # `went on saying`: `on` is no one
             while b >= 0 and (toks[b].low in _AUX or _adverb(toks, b) or (participle and toks[b].low in _ASPECT)):
                 b -= 1
             if participle and b >= 0 and toks[b].text == ",":
@@ -1045,7 +1054,7 @@ class _Cue:
                     if outer is not None and any(w.low == "that" for w in toks[outer[2]:np[0]]):
                         return outer
                 return np[0], np[1], k
-            np = self.forward_np(toks, k + 1)
+            np = self.forward_np(toks, k + 2 if _put_it(toks, k) else k + 1)  # `went on Ada`, not `on`
             if np is not None and toks[np[0]].low not in _DETERMINERS | {"it", "that"} and not t.low.startswith(
                     _OBJECT_VERBS) and t.low not in _NAMING:  # `telling O'Reilly that` names who hears it
                 return np[0], np[1], k
@@ -1190,15 +1199,23 @@ class _Extractor:
                     e -= 2
                 candidates.append((s + cut, text[s + cut:e], e, words, gender, sure))
                 named[text[s + cut:e]] += 1
-                if text.endswith((" in ", " from "), 0, s):
+                if text.endswith((" in ", " from ", " at ", " near ", " into "), 0, s):
                     placed[text[s + cut:e]] += 1
 
         def place(name: str) -> bool:
-            """`in London`, `from Bath`: a name met after `in` or `from` as often as not names a place."""
+            """`in London`, `from Bath`, `at Oxford`: a name met after such a preposition once in three times names a
+            place."""
             return placed[name] >= 2 and placed[name] * 3 >= named[name]
 
-        found_people = [c[:5] for c in candidates if c[5] or (
-            any(w in speaking for w in c[3]) and (len(c[3]) > 1 or (c[3][0] in proper and not place(c[1]))))]
+        def family(start: int, words: tuple[str, ...]) -> bool:
+            """`the Morels`, `the Miss Gordeys`: a family or sisters named after someone's name, no one person."""
+            last = words[-1]
+            return len(last) > 4 and last.endswith("s") and text[max(0, start - 4):start].lower() == "the " and (
+                last[:-1] in speaking or (last.endswith("es") and last[:-2] in speaking))
+
+        found_people = [c[:5] for c in candidates if (c[5] or (
+            any(w in speaking for w in c[3]) and (len(c[3]) > 1 or c[3][0] in proper) and not place(c[1]))) and
+            not family(c[0], c[3])]
         persons: list[list] = []  # name words, gender, last seen, he-votes, she-votes
         index: dict[str, list[int]] = {}
         people: list[tuple[int, str, int, int]] = []
@@ -1280,17 +1297,20 @@ class _Extractor:
         if words == ["it"]:  # `“...,” it added`: the paper, report or body quoted last
             return next((w for at, w in sorted(self.tags.items(), reverse=True) if at < start and w[0].lower()
                          not in _PRONOUNS and w[0].lower() != "it" and self._gender_of(w) is None), who)
-        if words in (["his", "wife"], ["his", "lady"], ["her", "husband"]):  # `his wife` is Mrs. Bennet
-            spouse = self._antecedent(start, "m" if words[0] == "his" else "f")
-            title = "mrs" if words[0] == "his" else "mr"
-            if spouse is not None:
+        if len(words) == 2 and words[0] in ("his", "her") and words[1] in _KIN_TITLES:
+            # `his wife`, `her mother`: Mrs. Morel, named with the title and the surname of whom `his` stands for
+            kin = self._antecedent(start, "m" if words[0] == "his" else "f")
+            pid = self._person(kin) if kin is not None else None
+            if pid is not None:
                 if not self.titled:
                     for s, named, e, _ in self.people:
                         key = " ".join(named.lower().replace(".", "").split())
                         self.titled.setdefault(key, []).append((named, s, e))
-                mentions = self.titled.get(f"{title} {spouse[0].split()[-1].lower()}", [])
-                if mentions:  # the nearest before, else the first after
-                    return next((w for w in reversed(mentions) if w[1] < start), mentions[0])
+                surname = kin[0].split()[-1].lower().rstrip(".")
+                for word in sorted(self.names[pid], key=lambda w: (w != surname, w)):
+                    mentions = self.titled.get(f"{_KIN_TITLES[words[1]]} {word}", [])
+                    if mentions:  # the nearest before, else the first after
+                        return next((w for w in reversed(mentions) if w[1] < start), mentions[0])
         if len(words) == 2 and words[0] == "the" and words[1] in _TITLES:  # `the Colonel`: the last one named
             k = bisect_left(self.starts, start) - 1
             while k >= 0 and start - self.people[k][0] < 20000:
@@ -1313,7 +1333,8 @@ class _Extractor:
             named = None
             for m in re.finditer(rf"([{_UPPER}][\w'’-]+(?:\s+[{_UPPER}][\w'’-]+)*),\s+(?:[\w'’]+\s+){{0,3}}"
                                  rf"(?:l['’])?{head}\b", self.text[max(0, start - 20000):start]):
-                named = m
+                if self._person((m.group(1), -1, -1)) is not None:  # not `Oh, my dear mother`
+                    named = m
             if named is not None:
                 offset = max(0, start - 20000)
                 return named.group(1), offset + named.start(1), offset + named.end(1)
@@ -1540,10 +1561,8 @@ class _Extractor:
         """Quote paragraphs without a speech tag get their speaker from the conversation around them.
 
         In news the person the paragraph before (a narration) was about speaks, else the last speaker goes on
-        (unless two speakers were taking turns). In dialogue, a text with many
-        quote paragraphs in a row, a new paragraph is a new turn: its speaker is the person its own narration
-        is about, else the one the last turn addressed by name, else who spoke two turns ago, else the other
-        person of the conversation.
+        (unless two speakers were taking turns). In dialogue, a text with many quote paragraphs in a row, a new
+        paragraph is a new turn, and `_turn` tells whose.
         """
         by_para: dict[int, list[_Span]] = {}
         for s in spans:
@@ -1554,11 +1573,19 @@ class _Extractor:
             for s in spans:
                 if s.speaker is not None and s.speaker[0] in ("I", "je", "Je"):
                     s.speaker = narrator
+        tagged: dict[int, Who] = {}
+        for pi, group in by_para.items():
+            who = next((s.speaker for s in group if s.speaker is not None), None)
+            if who is not None and " ".join(who[0].lower().split()) != "the other":
+                tagged[pi] = who  # `said the other`: the one of the conversation who did not speak last
+        speaking = {pid for who in tagged.values() if (pid := self._person(who)) is not None}
         turns: dict[int, Who | None] = {}
         for pi in sorted(by_para):
             group = by_para[pi]
-            who = next((s.speaker for s in group if s.speaker is not None), None)
+            who = tagged.get(pi)
             last, before = turns.get(pi - 1), turns.get(pi - 2)
+            if dialogue and who is not None:
+                who = self._not_addressed(who, group, turns, pi)
             if last is None and not dialogue:  # news: the last speaker within two paragraphs goes on
                 last = turns.get(pi - 2)
                 before = turns.get(pi - 3) if pi - 3 in turns else None
@@ -1566,16 +1593,7 @@ class _Extractor:
                     before = None
             if who is None:
                 if dialogue:
-                    addressed = self._addressed(group)
-                    called = self._addressed(by_para.get(pi - 1, []))
-                    options = [self._narrated(pi, group), called[-1] if called else None,
-                               before if last is not None and not self._same(before, last) else None,
-                               self._other(pi, last) if last is not None else self._antecedent(self.paras[pi][0], None)]
-                    for option in options:
-                        if option is not None and not self._same(option, last) and \
-                                not any(self._same(option, a) for a in addressed):
-                            who = option
-                            break
+                    who = self._turn(by_para, pi, turns, tagged, speaking, narrator is not None)
                 else:
                     about = self._antecedent(self.paras[pi][0], None) if pi - 1 not in turns and pi > 0 else None
                     if about is not None and about[1] >= self.paras[pi - 1][0]:
@@ -1583,9 +1601,59 @@ class _Extractor:
                     elif last is not None:
                         who = before if pi - 1 in turns and before is not None and pi - 2 in turns \
                             and not self._same(before, last) else last
-                for s in group:
+            for s in group:  # the quotes its tag left without a speaker; all of them when the turn changed hands
+                if s.speaker is None or who is not tagged.get(pi):
                     s.speaker = who
             turns[pi] = who
+
+    def _turn(self, by_para: dict[int, list[_Span]], pi: int, turns: dict[int, Who | None], tagged: dict[int, Who],
+              speaking: set[int], first_person: bool) -> Who | None:
+        """Who speaks an untagged turn of a dialogue, in this order: the person its own narration is about,
+        the one the last turn called by name, who spoke two turns ago, the one the next turn answers by name;
+        then, after a narration, the person it was about if they speak somewhere; who speaks every other turn
+        after it by their tag; the other person of the conversation; last, who spoke lately. Never who spoke
+        last, nor whom the turn itself calls by name.
+        """
+        group = by_para[pi]
+        last, before = turns.get(pi - 1), turns.get(pi - 2)
+        addressed = self._addressed(group)
+
+        def options() -> Iterable[Who | None]:
+            yield self._narrated(pi, group)
+            called = self._addressed(by_para.get(pi - 1, []))
+            yield called[-1] if called else None
+            if last is not None:
+                yield before
+            answered = self._addressed(by_para.get(pi + 1, []))
+            yield answered[0] if answered else None
+            if last is None:
+                about = self._antecedent(self.paras[pi][0], None)
+                yield about if about is not None and self._person(about) in speaking else None
+            yield self._ahead(tagged, by_para, pi)
+            if last is not None:
+                if first_person:  # the narration never names the narrator: the last one named is a poor guess
+                    yield from self._recent(turns, pi)
+                yield self._other(pi, last, speaking)
+            yield from self._recent(turns, pi)
+
+        for option in options():
+            if option is not None and option[0].lower() not in _PRONOUNS and not self._same(option, last) \
+                    and not any(self._same(option, a) for a in addressed):
+                return option
+        return None
+
+    def _not_addressed(self, who: Who, group: list[_Span], turns: dict[int, Who | None], pi: int) -> Who:
+        """A turn's `he said` that stands for the one its own quote calls by name (`“Pavel, you are wrong,” he
+        said`) stands rather for the latest one to speak who has that gender and is not so called."""
+        addressed = self._addressed(group)
+        if not any(self._same(who, a) for a in addressed):
+            return who
+        raw = next((self.tags[s.open] for s in group if s.open in self.tags), None)
+        want = _PRONOUNS.get(raw[0].lower()) if raw is not None else None
+        if want not in ("m", "f"):
+            return who
+        return next((w for w in self._recent(turns, pi)
+                     if self._gender_of(w) == want and not any(self._same(w, a) for a in addressed)), who)
 
     def _narrator(self, by_para: dict[int, list[_Span]]) -> Who | None:
         """Who `I` is in a first-person story: the name the others call the narrator by in the turns that
@@ -1603,8 +1671,17 @@ class _Extractor:
                         first.setdefault(who[0].lower(), who)
         if not called:
             return None
-        # the narrator is named next to `I said` more than anywhere else
-        names = [n for n in called if called[n] >= 3]
+        spans = sorted((s.start, s.end) for group in by_para.values() for s in group)
+        starts = [a for a, _ in spans]
+
+        def quoted(name: str) -> float:
+            """The share of a name's mentions inside quotes: the narration calls its narrator `I`."""
+            at = [m.start() for m in re.finditer(rf"\b{re.escape(name)}\b", self.text)]
+            inside = sum(k >= 0 and spans[k][1] > a for a, k in ((a, bisect_right(starts, a) - 1) for a in at))
+            return inside / len(at) if at else 0.0
+
+        # the narrator is named next to `I said` more than anywhere else, and hardly ever outside quotes
+        names = [n for n in called if called[n] >= 3 and quoted(first[n][0]) >= 0.75]
         return first[max(names, key=lambda n: called[n] ** 2 / self.text.count(first[n][0]))] if names else None
 
     def _common(self, word: str) -> bool:
@@ -1642,6 +1719,8 @@ class _Extractor:
         if found is None or not found[2]:
             return None
         ids = [pid for pid in self.name_index.get(found[2][0], ()) if set(found[2]) <= self.names[pid]]
+        if len(ids) > 1:  # `Morel`, when two people are so named: the one named last before
+            return next((p[3] for p in reversed(self.people[max(0, k - 200):k]) if p[3] in ids), ids[-1])
         return ids[-1] if ids else None
 
     def _gender_of(self, who: Who) -> str | None:
@@ -1686,13 +1765,30 @@ class _Extractor:
                 pos = span.close
         return None
 
-    def _other(self, pi: int, last: Who) -> Who | None:
-        """The last person named before paragraph pi who is not `last`: the other side of a conversation."""
+    @staticmethod
+    def _ahead(tagged: dict[int, Who], by_para: dict[int, list[_Span]], pi: int) -> Who | None:
+        """Who the nearest speech tag after paragraph pi, an even number of turns on in the same run of turns,
+        names: of two people taking turns, the same one speaks every other paragraph."""
+        for k in range(pi + 1, pi + 40):  # a run of 40 turns is long enough for two people to change
+            if k not in by_para:
+                return None
+            if (k - pi) % 2 == 0 and k in tagged:
+                return tagged[k]
+        return None
+
+    @staticmethod
+    def _recent(turns: dict[int, Who | None], pi: int) -> list[Who]:
+        """Who spoke the few turns before paragraph pi, the latest first: the people of the conversation."""
+        return [who for k in range(pi - 1, pi - 8, -1) if (who := turns.get(k)) is not None]
+
+    def _other(self, pi: int, last: Who, speaking: set[int]) -> Who | None:
+        """The last person named before paragraph pi who is not `last` and speaks somewhere in the text: the
+        other side of a conversation (not a town, nor someone only talked about)."""
         start = self.paras[pi][0]
         k = bisect_left(self.starts, start) - 1
         while k >= 0 and start - self.people[k][0] < 3000:
-            s, name, e, _ = self.people[k]
-            if not self._same((name, s, e), last):
+            s, name, e, pid = self.people[k]
+            if pid in speaking and not self._same((name, s, e), last):
                 return name, s, e
             k -= 1
         return None
