@@ -4,7 +4,8 @@ A linear-chain CRF tags each token of a paragraph as part of the SOURCE, CUE or 
 (BIO labels; a token belongs to at most one attribution, as in PolNeAR), and `reported` turns the tags into
 content and source spans. python-crfsuite trains the model; its weights are then exported to a small
 NumPy file that ships with the package and is decoded here with NumPy, all paragraphs of an article at
-once, because crfsuite's own tagger, fed attribute strings token by token, costs several times more.
+once, because crfsuite's own tagger, fed attribute strings token by token, costs several times more; the
+scores of what a word says are summed once per word type (`_ScoredTypes`), and a token's are table lookups.
 Rebuild it, deterministically, from the PolNeAR train split with
 
     .venv/bin/python -m misquote.attribution train ../shared/corpora/attribution/polnear/data/train \\
@@ -19,18 +20,19 @@ import sys
 import tempfile
 import time
 import zipfile
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib.resources import as_file, files
+from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
 from misquote.extract import (
-    _ABBREV,
+    _CHUNK_RE,
     _DETERMINERS,
     _EN_CUES,
     _PRONOUNS,
@@ -38,10 +40,8 @@ from misquote.extract import (
     _THOUGHT,
     _TITLES,
     _TO_VERBS,
-    _WORD_RE,
     _lexicon,
     _paragraphs,
-    _sentences,
 )
 
 MODEL = "attribution-en.npz"
@@ -90,32 +90,33 @@ suggestion support supported supporting supports sure suspect suspected talk tal
 thanked think thinking threaten tout touted touting tweet tweeting urge urging view viewed views vow vowing
 warn warning welcome welcomed wonder written""")
 CUE_WORDS = _EN_CUES | _THOUGHT | _THAT_VERBS | _TO_VERBS | _MORE_CUES
-_LETTERS = re.compile(r"[a-z]+")
-_OPEN_MARKS = frozenset("“«„")
-_CLOSE_MARKS = frozenset("”»")
 # The other tokens a token looks at: its neighbours, and the cue words before and after it in its sentence
 # (with the word after the previous cue: `said that`, `said the`).
 _VIEWS = ("-2", "-1", "1", "2", "pc", "pa", "nc")
 # Where a token stands: its position in its sentence (p) and from its end (r), its distance to the previous
 # and next cue word of the sentence (cl, cr), whether a `that` or a colon (lt) and how many commas (lc) came
 # since that cue, whether a comma comes before the next (rc), whether the sentence has a cue (sc), whether
-# it is inside quotation marks (q; 2 for a mark), and which sentence of the paragraph it is in (s).
-_CATS = ("p", "r", "cl", "cr", "lt", "rc", "lc", "sc", "q", "s")
+# it is inside quotation marks (q; 2 for a mark), which sentence of the paragraph it is in (s), and the kinds
+# of the token and of the one before (kk) or after (kn), as a pair.
+_CATS = ("p", "r", "cl", "cr", "lt", "rc", "lc", "sc", "q", "s", "kk", "kn")
+_CAT_VALUES = 100  # values of a categorical feature, from 0
 
-# Token flags, one bit each, used by the sentence-level features.
-_CUE, _COMMA, _THAT, _OPEN, _CLOSE, _STRAIGHT = 1, 2, 4, 8, 16, 32
+# Token flags, one bit each, used by the sentence-level features; the last four find where sentences end:
+# after a period, `!`, `?` or `…` (and a closing mark), before a capital or digit (or an opening mark).
+_CUE, _COMMA, _THAT, _OPEN, _CLOSE, _STRAIGHT, _END, _CLOSER, _OPENER, _UPPER = (1 << b for b in range(10))
 
 
 _SHAPES = str.maketrans(dict.fromkeys("abcdefghijklmnopqrstuvwxyz0123456789", "x") | dict.fromkeys(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "X"))  # digits read as lower case letters
-_RUNS = re.compile(r"([Xx])\1+")
+_REPEATS = re.compile(r"(?<=X)X+|(?<=x)x+")
 
 
 def _shape(word: str) -> str:
-    return _RUNS.sub(r"\1", word.translate(_SHAPES))[:4]
+    return _REPEATS.sub("", word.translate(_SHAPES))[:4]
 
 
 _KIND_NAMES = ("cue", "that", "to", "whether", "if", "pro", "cap", "num", "w", "p")
+_KIND_INDEX = {kind: i for i, kind in enumerate(_KIND_NAMES)}
 
 
 def _kind(low: str, word: str) -> str:
@@ -132,36 +133,74 @@ def _kind(low: str, word: str) -> str:
     return "w" if word[0].isalnum() else "p"
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
-    """What a token says on its own (its features), what it tells the tokens that look at it (its lower
-    case form and kind), and its flags."""
-
-    own: tuple[str, ...]
-    low: str
-    kind: str
-    flags: int
-
-    @property
-    def near(self) -> tuple[str, str]:
-        return "w=" + self.low, "k=" + self.kind
+# Flags of marks and words (besides _CUE and _UPPER, which come from the kind and the first letter).
+_FLAGS = {",": _COMMA, ":": _THAT, "that": _THAT, '"': _STRAIGHT | _CLOSER | _OPENER, "“": _OPEN | _OPENER,
+          "«": _OPEN | _OPENER, "„": _OPEN | _OPENER, "”": _CLOSE | _CLOSER, "»": _CLOSE | _CLOSER,
+          "’": _CLOSER, ")": _CLOSER, "]": _CLOSER, "‘": _OPENER, "(": _OPENER, "[": _OPENER} | dict.fromkeys(
+    ".!?…", _END)
+# The word class feature: thought verbs, titles and determiners.
+_CLASS = dict.fromkeys(_DETERMINERS, "c=det") | dict.fromkeys(_TITLES, "c=title") | dict.fromkeys(_THOUGHT, "c=thought")
 
 
-@lru_cache(maxsize=1 << 18)
-def _word(word: str) -> _Word:
-    low = word.lower().replace("’", "'")
-    kind = _kind(low, word)
-    own = ["w=" + low, "s3=" + low[-3:], "s2=" + low[-2:], "sh=" + _shape(word), "k=" + kind]
-    if low in _THOUGHT:
-        own.append("thought")
-    if low in _TITLES:
-        own.append("title")
-    if low in _DETERMINERS:
-        own.append("det")
-    flags = (_CUE if kind == "cue" else 0) | (_COMMA if word == "," else 0) | (_THAT if low in ("that", ":") else 0)
-    flags |= (_OPEN if word in _OPEN_MARKS else 0) | (_CLOSE if word in _CLOSE_MARKS else 0)
-    flags |= _STRAIGHT if word == '"' else 0
-    return _Word(tuple(own), low, kind, flags)
+class _Described(NamedTuple):
+    """Word types, described for the model (one list each, in the order of the words, for speed)."""
+
+    own: list[tuple[str, ...]]  # the features a token has on its own ("" for none)
+    lows: list[str]  # the lower case form, and the kind, that a token tells the tokens that look at it
+    kinds: list[str]
+    flags: list[int]
+
+
+def _describe(words: list[str]) -> _Described:
+    """The features, lower case forms, kinds and flags of word types."""
+    lows = [w.lower().replace("’", "'") for w in words]
+    kinds = [_kind(low, w) for low, w in zip(lows, words, strict=True)]
+    own = [("w=" + low, "s3=" + low[-3:], "s2=" + low[-2:], "sh=" + _shape(w), "k=" + k, _CLASS.get(low, ""))
+           for w, low, k in zip(words, lows, kinds, strict=True)]
+    flags = [_FLAGS.get(low, 0) | (_CUE if k == "cue" else 0) | (_UPPER if w[0].isupper() or w[0].isdigit() else 0)
+             for w, low, k in zip(words, lows, kinds, strict=True)]
+    return _Described(own, lows, kinds, flags)
+
+
+_MAX_TYPES = 1 << 16  # word types a `_Types` keeps; it starts afresh past that
+
+
+def _room(array: np.ndarray, size: int) -> np.ndarray:
+    """`array`, grown along its first axis (doubling) to hold at least `size` rows."""
+    if len(array) >= size:
+        return array
+    grown = np.zeros((max(size, 2 * len(array)), *array.shape[1:]), array.dtype)
+    grown[:len(array)] = array
+    return grown
+
+
+class _Types:
+    """The word types read so far, each with an id (0 stands for no token) and its flags: the features of
+    a token come from tables by type, filled once per type rather than once per token."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.flags = np.zeros(1024, dtype=np.int64)
+        self.kinds = np.zeros(1024, dtype=np.int64)
+
+    def lookup(self, words: list[str]) -> np.ndarray:
+        """The ids of `words`; new types are added."""
+        ids = self.ids
+        new = [w for w in dict.fromkeys(words) if w not in ids]
+        if new:
+            if len(ids) + len(new) >= _MAX_TYPES:
+                ids.clear()
+                new = list(dict.fromkeys(words))
+            first = len(ids) + 1
+            ids.update(zip(new, range(first, first + len(new)), strict=True))
+            self._add(first, _describe(new))
+        return np.fromiter(map(ids.__getitem__, words), np.int64, len(words))
+
+    def _add(self, first: int, found: _Described) -> None:
+        added = slice(first, first + len(found.flags))
+        self.flags, self.kinds = _room(self.flags, added.stop), _room(self.kinds, added.stop)
+        self.flags[added] = found.flags
+        self.kinds[added] = [_KIND_INDEX[kind] for kind in found.kinds]
 
 
 # Distance buckets: exact up to 4, then wider.
@@ -176,54 +215,65 @@ def _bucket(n: np.ndarray) -> np.ndarray:
 class _Tokens:
     """The tokens of some paragraphs, in text order, with the categorical features of each."""
 
-    spans: list[Span]
     words: list[str]
-    units: list[int]  # first token of each paragraph, then len(words)
+    ids: np.ndarray  # type of each token
+    starts: np.ndarray  # offset of each token
+    ends: np.ndarray
+    units: np.ndarray  # first token of each paragraph, then len(words)
     cats: dict[str, np.ndarray]  # feature name -> value per token, -1 for none
     views: dict[str, np.ndarray]  # view name -> index of the token seen, -1 for none
     sentences: np.ndarray  # first token of each sentence
+    cued: np.ndarray  # whether each paragraph has a cue word
 
 
-def _split(text: str, start: int, end: int, spans: list[Span], words: list[str]) -> None:
-    """extract.py's `_tokens` of text[start:end], appended to `spans` and `words`: the same tokens, made
-    without a `_Tok` apiece because the model reads every word of an article."""
-    for m in _WORD_RE.finditer(text, start, end):
-        word = m.group()
-        if word[-1] == "." and len(word) > 1 and not _ABBREV.search(word):
-            b = m.end()
-            spans.extend(((b - len(word), b - 1), (b - 1, b)))
-            words.extend((word[:-1], "."))
-        else:
-            spans.append(m.span())
-            words.append(word)
+def _shift(a: np.ndarray, k: int) -> np.ndarray:
+    """a[i - k] at i (False or 0 where that is out of range): k > 0 looks back, k < 0 ahead."""
+    out = np.zeros_like(a)
+    if k > 0:
+        out[k:] = a[:-k]
+    else:
+        out[:k] = a[-k:]
+    return out
 
 
-def _read(text: str, paragraphs: Sequence[Span]) -> _Tokens:
-    """Tokens and sentence-level features of the given paragraphs of `text`."""
-    spans: list[Span] = []
+def _read(text: str, paragraphs: Sequence[Span], types: _Types) -> _Tokens:
+    """Tokens and sentence-level features of the given paragraphs of `text` (extract.py's `_tokens`)."""
     words: list[str] = []
-    units: list[int] = []
-    firsts: list[int] = []  # offsets where sentences start
+    lengths: list[int] = []
+    units = []
     for ps, pe in paragraphs:
+        chunks = _CHUNK_RE.findall(text, ps, pe)
         units.append(len(words))
-        _split(text, ps, pe, spans, words)
-        firsts.extend([a for a, _ in _sentences(text, ps, pe)])
-    units.append(len(words))
+        words += [c.lstrip() for c in chunks]
+        lengths += map(len, chunks)
     n = len(words)
-    if not n:
-        return _Tokens(spans, words, units, {}, {}, np.zeros(0, dtype=np.int64))
-    unit_of = np.repeat(np.arange(len(units) - 1), np.diff(units))
-    sentence = np.searchsorted(np.asarray(firsts), np.fromiter((a for a, _ in spans), np.int64, n), "right")
-    new_sent = np.ones(n, dtype=bool)
-    new_sent[1:] = (sentence[1:] != sentence[:-1]) | (unit_of[1:] != unit_of[:-1])
-    sent_id = np.cumsum(new_sent) - 1
-    sent_no = sent_id - sent_id[np.asarray(units[:-1])[unit_of]]
+    units.append(n)
+    bounds = np.asarray(units)
+    sizes = np.diff(bounds)
+    ends = np.cumsum(np.asarray(lengths, dtype=np.int64))
+    before = np.concatenate(([0], ends))[bounds[:-1]]  # white space and tokens before each paragraph
+    ends += np.repeat(np.asarray([p[0] for p in paragraphs], dtype=np.int64) - before, sizes)
+    starts = ends - np.fromiter(map(len, words), np.int64, n)
+    ids = types.lookup(words)
+    flags, kinds = types.flags[ids], types.kinds[ids]
+    unit_of = np.repeat(np.arange(len(sizes)), sizes)
+    u_start, u_end = bounds[:-1][unit_of], bounds[1:][unit_of]
     idx = np.arange(n)
-    flags = np.fromiter((_word(w).flags for w in words), dtype=np.int64, count=n)
-    starts = np.flatnonzero(new_sent)
-    ends = np.append(starts[1:], n)
-    s_start, s_end = starts[sent_id], ends[sent_id]
     cue = (flags & _CUE) > 0
+    cued = np.zeros(len(sizes), dtype=bool)
+    cued[unit_of[cue]] = True
+    if not n:
+        return _Tokens(words, ids, starts, ends, bounds, {}, {}, idx, cued)
+    # a sentence starts after an end mark and white space, at a capital, digit or opening mark
+    end_mark = (flags & _END) > 0
+    after_end = _shift(end_mark, 1) | (_shift((flags & _CLOSER) > 0, 1) & _shift(end_mark, 2))
+    upper = (flags & _UPPER) > 0
+    new_sent = after_end & (starts > _shift(ends, 1)) & (upper | ((flags & _OPENER) > 0) & _shift(upper, -1))
+    new_sent[bounds[:-1][sizes > 0]] = True
+    sent_id = np.cumsum(new_sent) - 1
+    sent_no = sent_id - sent_id[u_start]
+    heads = np.flatnonzero(new_sent)
+    s_start, s_end = heads[sent_id], np.append(heads[1:], n)[sent_id]
     last = np.maximum.accumulate(np.where(cue, idx, -1))
     prev_cue = np.concatenate(([-1], last[:-1]))
     has_prev = prev_cue >= s_start
@@ -235,12 +285,11 @@ def _read(text: str, paragraphs: Sequence[Span]) -> _Tokens:
     safe_prev = np.maximum(prev_cue, 0)
     safe_next = np.minimum(next_cue, n - 1)
     # inside quotation marks: curly marks nest, straight ones toggle; both start afresh in each paragraph
-    u0 = np.asarray(units[:-1])[unit_of]
     depth = np.cumsum(((flags & _OPEN) > 0).astype(int) - ((flags & _CLOSE) > 0))
     straight = np.cumsum((flags & _STRAIGHT) > 0)
-    base = np.where(u0 > 0, u0 - 1, 0)
-    depth_in = depth - np.where(u0 > 0, depth[base], 0)
-    straight_in = straight - np.where(u0 > 0, straight[base], 0)
+    base = np.where(u_start > 0, u_start - 1, 0)
+    depth_in = depth - np.where(u_start > 0, depth[base], 0)
+    straight_in = straight - np.where(u_start > 0, straight[base], 0)
     mark = (flags & (_OPEN | _CLOSE | _STRAIGHT)) > 0
     quoted = np.where(mark, 2, ((depth_in > 0) | (straight_in % 2 == 1)).astype(int))
     cats = {
@@ -251,17 +300,19 @@ def _read(text: str, paragraphs: Sequence[Span]) -> _Tokens:
         "lt": np.where(has_prev, (thats[np.maximum(idx - 1, 0)] - thats[safe_prev]) > 0, -1),
         "rc": np.where(has_next, (commas[safe_next] - commas[idx]) > 0, -1),
         "lc": np.where(has_prev, np.minimum(commas[np.maximum(idx - 1, 0)] - commas[safe_prev], 2), -1),
-        "sc": np.add.reduceat(cue, starts)[sent_id] > 0,
+        "sc": np.add.reduceat(cue, heads)[sent_id] > 0,
         "q": quoted,
         "s": np.minimum(sent_no, 2),
+        "kk": np.where(idx > u_start, len(_KIND_NAMES) * _shift(kinds, 1) + kinds, -1),
+        "kn": np.where(idx + 1 < u_end, len(_KIND_NAMES) * kinds + _shift(kinds, -1), -1),
     }
-    u_start, u_end = np.asarray(units[:-1])[unit_of], np.asarray(units[1:])[unit_of]
     views = {d: np.where((idx + int(d) >= u_start) & (idx + int(d) < u_end), idx + int(d), -1)
              for d in ("-2", "-1", "1", "2")}
     views["pc"] = np.where(has_prev, prev_cue, -1)
     views["pa"] = np.where(has_prev & (prev_cue + 1 < idx), prev_cue + 1, -1)
     views["nc"] = np.where(has_next, next_cue, -1)
-    return _Tokens(spans, words, units, {k: v.astype(np.int64) for k, v in cats.items()}, views, starts)
+    return _Tokens(words, ids, starts, ends, bounds, {k: v.astype(np.int64) for k, v in cats.items()}, views,
+                   heads, cued)
 
 
 def _attributes(toks: _Tokens) -> Iterator[list[list[str]]]:
@@ -269,13 +320,14 @@ def _attributes(toks: _Tokens) -> Iterator[list[list[str]]]:
     names = list(toks.cats)
     values = np.stack([toks.cats[k] for k in names], axis=1).tolist() if names else []
     seen = np.stack([toks.views[v] for v in _VIEWS], axis=1).tolist() if toks.views else []
+    found = _describe(toks.words)
     for u in range(len(toks.units) - 1):
         out = []
         for i in range(toks.units[u], toks.units[u + 1]):
-            f = list(_word(toks.words[i]).own)
+            f = [a for a in found.own[i] if a]
             for view, j in zip(_VIEWS, seen[i], strict=True):
                 if j >= 0:
-                    f.extend(view + a for a in _word(toks.words[j]).near)
+                    f += (f"{view}w={found.lows[j]}", f"{view}k={found.kinds[j]}")
             f.extend(f"{k}={v}" for k, v in zip(names, values[i], strict=True) if v >= 0)
             out.append(f)
         yield out
@@ -285,7 +337,6 @@ def _attributes(toks: _Tokens) -> Iterator[list[list[str]]]:
 # The model
 
 _KINDS = ("", "SOURCE", "CUE", "CONTENT")  # of labels, by index: O, then B- and I- of each
-_MAX_WORDS = 1 << 18  # words kept in a model's score table; it starts afresh past that
 _LONG = 200  # tokens: a longer paragraph is decoded sentence by sentence
 
 
@@ -295,103 +346,113 @@ class Model:
     def __init__(self, labels: list[str], transitions: np.ndarray, attributes: list[str], weights: np.ndarray):
         self.labels = labels
         self.transitions = transitions
+        self.outside = labels.index("O")
         self.kinds = np.array([_KINDS.index(label[2:]) for label in labels])
         self.begins = np.array([label.startswith("B-") for label in labels])
-        self.rows = {a: i for i, a in enumerate(attributes)}
+        self.rows = dict(zip(attributes, range(len(attributes)), strict=True))
         k = len(labels)
         self.weights = np.vstack([weights, np.zeros((1, k), weights.dtype)])  # row -1: unknown attribute
         self.cats: dict[str, np.ndarray] = {}
-        for name in _CATS:
-            table = [self.weights[self.rows.get(f"{name}={v}", -1)] for v in range(16)]
-            self.cats[name] = np.vstack([*table, np.zeros((1, k))])  # index -1: feature absent
-        # what a word tells the tokens that look at it, by view: the rows of `{view}w={word}`, `{view}k={kind}`
-        column = {view: j for j, view in enumerate(_VIEWS)}
-        self.seen: dict[str, list[int]] = {}
-        for a, i in self.rows.items():
-            view, eq, word = a.partition("w=")
-            if eq and view in column:
-                self.seen.setdefault(word, [-1] * len(_VIEWS))[column[view]] = i
-        self.seen_kind = {kind: [self.rows.get(f"{view}k={kind}", -1) for view in _VIEWS] for kind in _KIND_NAMES}
-        self.ids: dict[str, int] = {}
-        self.table = np.zeros((1024, 1 + len(_VIEWS), k))
+        for name in _CATS:  # index -1: feature absent, row -1 of `weights`
+            self.cats[name] = self.weights[[self.rows.get(f"{name}={v}", -1) for v in [*range(_CAT_VALUES), -1]]]
+        # what a token's kind tells the tokens that look at it, by view
+        self.seen_prefixes = [view + "w=" for view in _VIEWS]
+        self.seen_kind = self.weights[[[self.rows.get(f"{view}k={kind}", -1) for view in _VIEWS]
+                                       for kind in _KIND_NAMES]]
+        self.types = _ScoredTypes(self)
 
     @classmethod
     def load(cls, path: Path) -> Model:
         with np.load(path, allow_pickle=False) as data:
-            return cls(data["labels"].tolist(), data["transitions"], data["attributes"].tolist(),
+            return cls(data["labels"].tolist(), data["transitions"], data["attributes"].tobytes().decode().split("\n"),
                        data["weights"].astype(np.float64))
-
-    def _ids(self, words: list[str]) -> np.ndarray:
-        """Rows of the words in the table of their own and their neighbour scores; new words are added."""
-        ids = self.ids
-        new = [w for w in dict.fromkeys(words) if w not in ids]
-        if len(ids) + len(new) > _MAX_WORDS:
-            ids.clear()
-            new = list(dict.fromkeys(words))
-        if new:
-            first = len(ids)
-            while len(self.table) < first + len(new):
-                self.table = np.concatenate([self.table, np.zeros_like(self.table)])
-            get = self.rows.get
-            found = [_word(w) for w in new]
-            rows = [get(a, -1) for w in found for a in w.own]
-            cuts = np.cumsum([0] + [len(w.own) for w in found[:-1]])
-            added = slice(first, first + len(new))
-            self.table[added, 0] = np.add.reduceat(self.weights[rows], cuts)
-            unseen = [-1] * len(_VIEWS)
-            seen = [self.seen.get(w.low, unseen) for w in found]
-            self.table[added, 1:] = self.weights[seen] + self.weights[[self.seen_kind[w.kind] for w in found]]
-            ids.update(zip(new, range(first, first + len(new)), strict=True))
-        return np.fromiter((ids[w] for w in words), dtype=np.int64, count=len(words))
 
     def scores(self, toks: _Tokens) -> np.ndarray:
         """State scores, tokens x labels."""
-        ids = self._ids(toks.words)
-        out = self.table[ids, 0].copy()
+        table = self.types.table
+        ids = np.append(toks.ids, 0)  # index -1: no token, whose scores are 0
+        out = table[toks.ids, 0]
         for j, view in enumerate(_VIEWS, 1):
-            at = toks.views[view]
-            ok = at >= 0
-            out[ok] += self.table[ids[at[ok]], j]
+            out += table[ids[toks.views[view]], j]
         for name, values in toks.cats.items():
-            out += self.cats[name][np.minimum(values, 15)]
+            out += self.cats[name][values]
         return out
 
     def tag(self, toks: _Tokens) -> np.ndarray:
-        """The best label (index into `labels`) of each token: Viterbi over each paragraph, or over each
-        sentence of a paragraph longer than `_LONG` tokens (a novel's can be thousands, and step t below
-        costs as much for one paragraph as for a hundred)."""
-        n = len(toks.words)
-        if not n:
-            return np.zeros(0, dtype=np.int64)
-        units = np.asarray(toks.units)
+        """The best label (index into `labels`) of each token; "O" in paragraphs without a cue word. Viterbi
+        runs over each paragraph, or over each sentence of a paragraph longer than `_LONG` tokens: all of
+        them side by side, and step t below costs as much for one sequence as for a hundred."""
+        units = toks.units
         sizes = np.diff(units)
-        heads = toks.sentences[sizes[np.searchsorted(units, toks.sentences, "right") - 1] > _LONG]
-        return self._viterbi(self.scores(toks), np.union1d(units[:-1][sizes > 0], heads))
-
-    def _viterbi(self, emit: np.ndarray, firsts: np.ndarray) -> np.ndarray:
-        """Viterbi over the sequences that start at `firsts`, side by side, longest first, so that step t
-        works on the sequences longer than t only."""
-        n = len(emit)
-        path = np.zeros(n, dtype=np.int64)
-        lengths = np.diff(np.append(firsts, n))
-        order = np.argsort(-lengths, kind="stable")
-        starts, lengths = firsts[order], lengths[order]
-        live = np.searchsorted(-lengths, -np.arange(int(lengths[0])), "left")  # sequences longer than t
-        delta = emit[starts]
-        back = []
-        for t in range(1, len(live)):
-            m = live[t]
-            cand = delta[:m, :, None] + self.transitions
-            back.append(cand.argmax(1))
-            delta[:m] = cand.max(1)
-            delta[:m] += emit[starts[:m] + t]
-        cur = delta.argmax(1)
-        for t in range(len(live) - 1, 0, -1):
-            m = live[t]
-            path[starts[:m] + t] = cur[:m]
-            cur[:m] = back[t - 1][np.arange(m), cur[:m]]
-        path[starts] = cur
+        read = toks.cued & (sizes > 0)
+        path = np.full(len(toks.words), self.outside, dtype=np.int64)
+        if not read.any():
+            return path
+        of = np.searchsorted(units, toks.sentences, "right") - 1
+        heads = toks.sentences[read[of] & (sizes[of] > _LONG)]
+        firsts = np.union1d(units[:-1][read], heads)
+        lasts = np.append(firsts[1:], len(toks.words))
+        lasts = np.minimum(lasts, units[np.searchsorted(units, firsts, "right")])  # a sequence ends its paragraph
+        self._viterbi(self.scores(toks), firsts, lasts - firsts, path)
         return path
+
+    def _viterbi(self, emit: np.ndarray, starts: np.ndarray, lengths: np.ndarray, path: np.ndarray) -> None:
+        """Viterbi over the sequences emit[starts[i]:starts[i] + lengths[i]], into `path`: side by side,
+        longest first, so that step t works on the sequences longer than t only, whose tokens `order`
+        lines up, step after step."""
+        k = emit.shape[1]
+        by_length = np.argsort(-lengths, kind="stable")
+        starts, lengths = starts[by_length], lengths[by_length]
+        live = np.searchsorted(-lengths, -np.arange(int(lengths[0])), "left")  # sequences longer than t
+        at = np.concatenate(([0], np.cumsum(live)))  # where step t begins in `order`
+        step = np.repeat(np.arange(len(live)), live)
+        order = starts[np.arange(at[-1]) - at[step]] + step
+        steps = emit[order]
+        back = np.empty((len(order), k), dtype=np.intp)
+        cand = np.empty((live[0], k, k))
+        delta = steps[:live[0]].copy()
+        spans = list(zip(live.tolist(), at.tolist(), strict=False))
+        transitions, best_of = self.transitions, np.maximum.reduce
+        for m, a in spans[1:]:
+            c = cand[:m]
+            np.add(delta[:m, :, None], transitions, out=c)
+            c.argmax(1, out=back[a:a + m])
+            best_of(c, axis=1, out=delta[:m])
+            delta[:m] += steps[a:a + m]
+        best = np.empty(len(order), dtype=np.int64)
+        cur = delta.argmax(1)
+        rows = np.arange(live[0])
+        for m, a in reversed(spans[1:]):
+            best[a:a + m] = cur[:m]
+            cur[:m] = back[a:a + m][rows[:m], cur[:m]]
+        best[:live[0]] = cur
+        path[order] = best
+
+
+class _ScoredTypes(_Types):
+    """Word types with the scores of what each says of itself (column 0 of `table`) and tells the tokens
+    that look at it (one column per view), so that a token's scores are a few lookups."""
+
+    def __init__(self, model: Model) -> None:
+        super().__init__()
+        self.model = model
+        self.table = np.zeros((1024, 1 + len(_VIEWS), len(model.labels)))
+
+    def _add(self, first: int, found: _Described) -> None:
+        super()._add(first, found)
+        model = self.model
+        get = model.rows.get
+        added = slice(first, first + len(found.lows))
+        self.table = _room(self.table, added.stop)
+        n = len(found.lows)
+
+        def rows(attributes: list[str]) -> np.ndarray:
+            return np.fromiter(map(get, attributes, repeat(-1)), np.int64, len(attributes))
+
+        own = rows([a for attributes in found.own for a in attributes]).reshape(n, -1)
+        self.table[added, 0] = model.weights[own].sum(1)
+        seen = np.stack([rows([view + low for low in found.lows]) for view in model.seen_prefixes], axis=1)
+        self.table[added, 1:] = model.weights[seen] + model.seen_kind[self.kinds[added]]
 
 
 @cache
@@ -414,39 +475,47 @@ def is_english(text: str, start: int = 0, end: int | None = None) -> bool:
     return sum(text.count(w, start, end) for w in _EN_WORDS) >= sum(text.count(w, start, end) for w in _FR_WORDS)
 
 
+def may_be_french(text: str) -> bool:
+    """Whether some part of `text` may read as French: without any of French's commonest short words (or é),
+    all of it is English to `is_english`, and one look at the whole text spares one per paragraph."""
+    return any(w in text for w in _FR_WORDS)
+
+
 def reported(text: str, paragraphs: Sequence[Span] | None = None, model: Model | None = None) -> list[Reported]:
     """Attributions in `text` (or in the given paragraphs of it): content spans and their source spans.
 
-    Only paragraphs with a word of `CUE_WORDS` are read: the others hold few attributions (a twelfth of
+    Only paragraphs with a word of `CUE_WORDS` are decoded: the others hold few attributions (a twelfth of
     PolNeAR's), and skipping them keeps plain narration fast.
     """
-    paras = _paragraphs(text) if paragraphs is None else paragraphs
-    toks = _read(text, [(a, b) for a, b in paras if not CUE_WORDS.isdisjoint(_LETTERS.findall(text[a:b].lower()))])
-    if not toks.words:
-        return []
     model = model or shipped()
+    toks = _read(text, _paragraphs(text) if paragraphs is None else paragraphs, model.types)
     path = model.tag(toks)
     kind, begins = model.kinds[path], model.begins[path]
-    new = kind > 0  # the first token of each run
-    new[1:] &= begins[1:] | (kind[1:] != kind[:-1])
-    heads = np.asarray(toks.units[:-1])[np.diff(toks.units) > 0]
-    new[heads] = kind[heads] > 0
     labelled = np.flatnonzero(kind > 0)
     if not len(labelled):
         return []
+    new = kind > 0  # the first token of each run
+    new[1:] &= begins[1:] | (kind[1:] != kind[:-1])
+    heads = toks.units[:-1][np.diff(toks.units) > 0]
+    new[heads] = kind[heads] > 0
     run = np.cumsum(new)[labelled]
     edge = run[1:] != run[:-1]
-    firsts = labelled[np.append(True, edge)].tolist()
-    lasts = labelled[np.append(edge, True)].tolist()
+    firsts = labelled[np.append(True, edge)]
+    lasts = labelled[np.append(edge, True)]
     units = np.searchsorted(toks.units, firsts, "right") - 1
     runs: dict[int, list[_Run]] = {}
-    for u, a, b in zip(units.tolist(), firsts, lasts, strict=True):
-        runs.setdefault(u, []).append((_KINDS[kind[a]], a, b, not begins[a]))
+    for u, a, b, what, resumed in zip(units.tolist(), firsts.tolist(), lasts.tolist(), kind[firsts].tolist(),
+                                      (~begins[firsts]).tolist(), strict=True):
+        runs.setdefault(u, []).append((_KINDS[what], a, b, resumed))
+    starts, ends = toks.starts.tolist(), toks.ends.tolist()
     out = []
+    sentences = toks.sentences.tolist()
     for group in runs.values():
         for first, last, source in _attributions(group):
-            src = (toks.spans[source[0]][0], toks.spans[source[1]][1]) if source else (None, None)
-            out.append(Reported(toks.spans[first][0], toks.spans[last][1], *src))
+            # a content ends with its first sentence: one in seventy of PolNeAR's goes on into the next
+            last = min(last, sentences[bisect_right(sentences, first)] - 1) if sentences[-1] > first else last
+            src = (starts[source[0]], ends[source[1]]) if source else (None, None)
+            out.append(Reported(starts[first], ends[last], *src))
     return out
 
 
@@ -540,15 +609,16 @@ def labels(spans: list[Span], fragments: list[Fragment]) -> list[str]:
 
 def sequences(folder: Path) -> Iterator[tuple[list[list[str]], list[str]]]:
     """(attributes, labels) per paragraph of a PolNeAR split."""
+    types = _Types()
     for text, fragments in corpus(folder):
-        toks = _read(text, _paragraphs(text))
-        gold = labels(toks.spans, fragments)
+        toks = _read(text, _paragraphs(text), types)
+        gold = labels(list(zip(toks.starts.tolist(), toks.ends.tolist(), strict=True)), fragments)
         for u, attrs in enumerate(_attributes(toks)):
             if attrs:
                 yield attrs, gold[toks.units[u]:toks.units[u + 1]]
 
 
-def train(folder: Path, out: Path, c1: float = 0.5, c2: float = 0.01, iterations: int = 150) -> dict[str, float]:
+def train(folder: Path, out: Path, c1: float = 1.0, c2: float = 0.01, iterations: int = 150) -> dict[str, float]:
     """Train on a PolNeAR split, export the weights to `out` (.npz); returns tokens, seconds and bytes."""
     import pycrfsuite
 
@@ -584,8 +654,9 @@ def export(crfsuite_model: Path, out: Path) -> None:
     for (a, label), w in info.state_features.items():
         weights[row[a], at[label]] = w
     out.parent.mkdir(parents=True, exist_ok=True)
-    arrays = {"labels": np.array(names), "transitions": transitions, "attributes": np.array(attributes),
-              "weights": weights}
+    # attribute names as one UTF-8 text, a line each: NumPy's fixed-width strings would take ten times the room
+    arrays = {"labels": np.array(names), "transitions": transitions,
+              "attributes": np.frombuffer("\n".join(attributes).encode(), dtype=np.uint8), "weights": weights}
     with zipfile.ZipFile(out, "w") as npz:  # np.savez_compressed, less the time stamps
         for name, array in arrays.items():
             entry = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))

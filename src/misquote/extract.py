@@ -32,6 +32,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Literal
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -375,12 +376,21 @@ _OBJECTS = frozenset({"his", "him", "her", "hers"})
 _THIRD_PERSON = re.compile(r"\b(?:(he|himself|his|him)|(she|herself|her|hers))\b", re.IGNORECASE)
 _BREAK_RE = re.compile(r"[.!?…][\"”’)\]]*\s|\n[ \t]*\n")
 
-_WORD_RE = re.compile(r"\w+(?:['’.-]\w+)*\.?|[^\w\s]")
-_ABBREV = re.compile(r"(?:Mr|Mrs|Ms|Dr|St|Sen|Rep|Gov|Gen|Col|Lt|Capt|Prof|Rev|Jr|Sr|Mme|Mlle|M|No|Vol|"
-                     r"Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|U\.S|U\.K|[A-Z]|"
-                     # US states, as in `Rep. Elijah E. Cummings (D-Md.)` and `Mitch McConnell, R-Ky.,`
-                     r"Ala|Ariz|Ark|Calif|Colo|Conn|Fla|Ga|Ill|Kan|Ky|La|Md|Mass|Mich|Minn|Mo|Mont|Neb|Nev|"
-                     r"Okla|Ore|Pa|Tenn|Tex|Vt|Va|Wis|Wyo)\.$")
+_ABBREVIATIONS = (
+    "Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gov", "Gen", "Col", "Lt", "Capt", "Prof", "Rev", "Jr",
+    "Sr", "Mme", "Mlle", "M", "No", "Vol", "Jan", "Feb", "Mar", "Apr", "Aug", "Sept", "Sep", "Oct", "Nov",
+    "Dec", r"U\.S", r"U\.K", "[A-Z]",
+    # US states, as in `Rep. Elijah E. Cummings (D-Md.)` and `Mitch McConnell, R-Ky.,`
+    "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Fla", "Ga", "Ill", "Kan", "Ky", "La", "Md", "Mass",
+    "Mich", "Minn", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa", "Tenn", "Tex", "Vt", "Va", "Wis",
+    "Wyo",
+)
+_ABBREV = re.compile(rf"(?:{'|'.join(_ABBREVIATIONS)})\.$")
+# Tokens, each with the white space before it: words (with inner apostrophes, periods and hyphens) and
+# punctuation marks; a final period stays on abbreviations only (one lookbehind each, as a lookbehind has a
+# fixed width). One `findall` reads a paragraph's, faster than a Match object per token.
+_CHUNK_RE = re.compile(r"\s*(?:\w+(?:['’.-]\w+)*(?:\.(?:" + "|".join(rf"(?<={a}\.)" for a in _ABBREVIATIONS)
+                       + r"))?|[^\w\s])")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -648,15 +658,11 @@ class _Tok:
 
 def _tokens(text: str, start: int, end: int) -> list[_Tok]:
     """Words and punctuation of text[start:end]; a final period stays on abbreviations only."""
-    out = []
-    for m in _WORD_RE.finditer(text, start, end):
-        word = m.group()
-        if word.endswith(".") and len(word) > 1 and not _ABBREV.search(word):
-            out.append(_Tok(word[:-1], word[:-1].lower().replace("’", "'"), m.start(), m.end() - 1))
-            out.append(_Tok(".", ".", m.end() - 1, m.end()))
-        else:
-            out.append(_Tok(word, word.lower().replace("’", "'"), m.start(), m.end()))
-    return out
+    chunks = _CHUNK_RE.findall(text, start, end)
+    words = [c.lstrip() for c in chunks]
+    ends = accumulate(map(len, chunks), initial=start)
+    next(ends)
+    return [_Tok(w, w.lower().replace("’", "'"), e - len(w), e) for w, e in zip(words, ends, strict=True)]
 
 
 def _is_cap(tok: _Tok) -> bool:
@@ -1072,8 +1078,7 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     pos = start
     for m in _SENT_END.finditer(text, start, end):
         k = m.end()
-        word = re.search(r"\S+$", text[max(pos, m.start() - 12):m.start() + 1])
-        if word and _ABBREV.search(word.group()):
+        if _ABBREV.search(text, max(pos, m.start() - 12), m.start() + 1):
             continue
         out.append((pos, k))
         pos = k
@@ -1878,6 +1883,9 @@ class _Extractor:
             k = bisect_right(opens, b)
             return [q for q in quoted[max(0, k - 12):k] if q[0] < b and q[1] > a]
 
+        def quoted_share(a: int, b: int, quotes: list[tuple[int, int]]) -> float:
+            return sum(min(b, q1) - max(a, q0) for q0, q1 in quotes) / max(1, b - a)
+
         ruled: list[tuple[int, int, Who | None]] = []
         done: set[int] = set()
         sentences: dict[int, list[tuple[int, int]]] = {}
@@ -1891,16 +1899,19 @@ class _Extractor:
             if ss < 0 or ss in done:
                 continue
             done.add(ss)
-            found = self._indirect_in(ss, se, inside(ss, se))
+            quotes = inside(ss, se)
+            if quoted_share(ss, se, quotes) >= 0.5:
+                continue  # dialogue: `“Yes,” said he.` holds no clause free of quote marks worth a rule
+            found = self._indirect_in(ss, se, quotes)
             if found is not None:
                 ruled.append(found)
         if "said" not in self.cue.verbs:
             return ruled
-        bilingual = "dit" in self.cue.verbs
+        bilingual = "dit" in self.cue.verbs and attribution.may_be_french(text)
         interview = label_paras | set(_labels(text, self.paras))  # questions too: the interviewer's words
         # a paragraph mostly in quotation marks (dialogue, above all in novels) holds direct quotations only
         english = [(a, b) for pi, (a, b) in enumerate(self.paras)
-                   if pi not in interview and 2 * sum(min(b, q1) - max(a, q0) for q0, q1 in inside(a, b)) < b - a
+                   if pi not in interview and quoted_share(a, b, inside(a, b)) < 0.5
                    and (not bilingual or attribution.is_english(text, a, b))]
         out: list[tuple[int, int, Who | None]] = []
         ruled_starts = [r[0] for r in ruled]
