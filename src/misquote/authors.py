@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rapidfuzz import process
 
@@ -25,10 +26,12 @@ ALIASES: dict[str, list[str]] = {
 _PARTICLES = {"de", "von", "van", "der", "la", "le"}
 
 
-def name_words(name: str) -> list[str]:
-    """The lowercase ASCII words of a name ("V.I. Lenin" -> ["v", "i", "lenin"])."""
+@lru_cache(maxsize=8192)
+def name_words(name: str) -> tuple[str, ...]:
+    """The lowercase ASCII words of a name ("V.I. Lenin" -> ("v", "i", "lenin")); cached, since resolving one
+    name compares it with every form of every author."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return re.findall(r"[a-z0-9]+", folded)
+    return tuple(re.findall(r"[a-z0-9]+", folded))
 
 
 def _matches_words(query: list[str], name: list[str]) -> bool:
@@ -44,13 +47,14 @@ def _matches_words(query: list[str], name: list[str]) -> bool:
     return True
 
 
-def forms(name: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def forms(name: str) -> tuple[str, ...]:
     """A canonical name and every alternative form on record for it."""
     out = [name]
     for canonical, aliases in ALIASES.items():
         if name_words(canonical) == name_words(name) or any(name_words(a) == name_words(name) for a in aliases):
             out += [canonical, *aliases]
-    return list(dict.fromkeys(out))
+    return tuple(dict.fromkeys(out))
 
 
 def matches(query: str, name: str) -> bool:
