@@ -10,7 +10,18 @@ import numpy as np
 import pytest
 from conftest import extract_bench
 
-from misquote.attribution import MODEL, Model, is_english, labels, main, may_be_french, read_brat, reported, shipped
+from misquote.attribution import (
+    MODEL,
+    Model,
+    Reported,
+    is_english,
+    labels,
+    main,
+    may_be_french,
+    read_brat,
+    reported,
+    shipped,
+)
 from misquote.extract import quotations
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,9 +55,28 @@ def test_reported_speech_and_its_source(text: str, found: list[tuple[str, str | 
 
 
 def test_extraction_keeps_the_whole_clause_of_a_rule() -> None:
-    # the model reads `witness` as a cue of its own here; the speech-verb rule's clause wins the overlap
+    # the model reads `witness` as a cue of its own here; the speech-verb rule's start wins the overlap
     (found,) = quotations("Sedova hopes to witness the rehabilitation of Trotsky.")
     assert (found.kind, found.text, found.speaker) == ("indirect", "to witness the rehabilitation of Trotsky", "Sedova")
+
+
+def test_a_rule_and_the_model_on_one_clause_give_the_rule_start_and_the_model_end(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # the rule runs to the end of the sentence; the model stops where the reported clause does
+    text = "The mayor said the bridge would reopen in May, and thanked the crews for their work."
+    model_says = [Reported(text.index("bridge"), text.index(", and"), None, None)]
+    monkeypatch.setattr("misquote.attribution.reported", lambda *_: model_says)
+    (found,) = quotations(text)
+    assert (found.kind, found.text, found.speaker) == ("indirect", "the bridge would reopen in May", "The mayor")
+
+
+def test_a_lone_word_without_a_source_is_no_attribution(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "The council met on Tuesday and put the budget to a vote after a long debate."
+    model_says = [Reported(text.index("budget"), text.index(" to a"), None, None)]
+    monkeypatch.setattr("misquote.attribution.reported", lambda *_: model_says)
+    assert [q for q in quotations(text) if q.kind == "indirect"] == []
+    model_says[0] = Reported(text.index("the budget"), text.index(" to a"), None, None)
+    assert [q.text for q in quotations(text) if q.kind == "indirect"] == ["the budget"]
 
 
 def test_plain_narration_has_no_attribution() -> None:
