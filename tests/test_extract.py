@@ -464,3 +464,37 @@ F1_POLNEAR = 0.93
 SPEAKERS_POLNEAR = 0.82
 RECALL_PDNC = 0.95
 SPEAKERS_PDNC = 0.72
+
+
+def test_he_said_stands_for_someone_who_speaks_before_someone_only_talked_about() -> None:
+    text = _dialogue("“Is the ferry running?” asked George.", "“Not today,” said Anna.",
+                     "Mr. Ross, the ferryman, had waved to George that morning.", "“Then we walk,” he said.")
+    assert _speakers_of(text, "Then we walk") == ["George"]
+
+
+def test_after_a_narration_a_turn_is_not_the_one_the_next_tag_names() -> None:
+    text = _dialogue("“Is the ferry running?” asked George.", "“Not today,” said Anna.",
+                     "George looked at the river.", "“It is very high.”", "“Too high,” said George.")
+    assert _speakers_of(text, "It is very high") == ["Anna"]
+
+
+def test_a_turn_two_back_does_not_speak_again_when_the_next_tag_names_them() -> None:
+    text = _dialogue("“Is the ferry running?” asked Anna.", "“Not today,” said George.", "“Are you sure?”",
+                     "“Quite sure, Pavel,” said Anna.")
+    assert _speakers_of(text, "Are you sure") == ["Pavel"]
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    pytest.param("Tom Reilly watched as Mayor Anna Kovacs opened the bridge.\n\n"
+                 "The mayor said it was “a promise kept.”", "Anna Kovacs", id="role-before-name"),
+    pytest.param("Miss Florence Dunne stayed home. Mrs. Kovacs, the teacher, came in.\n\nThey met in Florence, the "
+                 "teacher and her son.\n\nLater the teacher said it was “a promise kept.”", "Kovacs", id="not-a-place"),
+])
+def test_a_role_is_the_person_last_named_with_it(text: str, speaker: str) -> None:
+    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == [speaker]
+
+
+def test_an_untagged_turn_is_not_who_the_next_two_tags_name() -> None:
+    text = _dialogue("Pavel came in and sat down.", "“Is the ferry running?” asked George.", "“Not today.”",
+                     "“The river is high,” said Anna.", "“Too high,” said Anna.")
+    assert _speakers_of(text, "Not today") == ["Pavel"]

@@ -682,6 +682,8 @@ _OBJECT_VERBS = ("tell", "told", "ask", "warn", "assur", "remind", "urg", "promi
 _HEADLINE_VERBS = _lexicon("sees speaks slams blasts rips hits praises defends urges")
 # First names that are also the names of places.
 _PLACE_NAMES = _lexicon("charlotte chelsea florence georgia victoria savannah virginia aurora")
+# A capitalized word after these names a place: `in London`, `from Bath`.
+_PLACE_BEFORE = (" in ", " from ", " at ", " near ", " into ")
 _APPOSITION = re.compile(r",\s+(who\b|whose\b|[^,.;:\"“”]{1,60})")
 
 
@@ -778,6 +780,8 @@ def _person_name(phrase: str) -> tuple[int, str | None, tuple[str, ...], bool] |
     return parts[first][0], gender, tuple(words), titled
 
 
+# A run of capitalized words, with the particles of a name: `Bill de Blasio`.
+_CAP_RUN = rf"[{_UPPER}][\w'’-]+(?:\s+(?:(?:{'|'.join(sorted(_PARTICLES))})\s+)?[{_UPPER}][\w'’-]+)*"
 _NAMES_SEEN: dict[str, tuple[int, str | None, tuple[str, ...], bool] | None] = {}
 # Relatives who share a person's surname, and the title they go by: `her mother` is Mrs. Morel.
 _KIN_TITLES = {"wife": "mrs", "lady": "mrs", "mother": "mrs", "husband": "mr", "father": "mr"}
@@ -1119,6 +1123,7 @@ class _Extractor:
         self.pronouns: list[tuple[int, int, str]] = []  # he and she outside quotes: start, end, gender
         self.pronoun_starts: list[int] = []
         self.chain: dict[int, Who | None] = {}  # pronoun start -> the person it stands for
+        self.talkers: set[int] = set()  # persons a speech tag names
 
     # -- people ------------------------------------------------------------------------------------
     def _mention(self, toks: list[_Tok], a: int, b: int) -> Who:
@@ -1204,7 +1209,7 @@ class _Extractor:
                     e -= 2
                 candidates.append((s + cut, text[s + cut:e], e, words, gender, sure))
                 named[text[s + cut:e]] += 1
-                if text.endswith((" in ", " from ", " at ", " near ", " into "), 0, s):
+                if text.endswith(_PLACE_BEFORE, 0, s):
                     placed[text[s + cut:e]] += 1
 
         def place(name: str) -> bool:
@@ -1264,6 +1269,8 @@ class _Extractor:
                                        for m in _SUBJECT.finditer(text)), quoted))
         self.pronoun_starts = [p[0] for p in self.pronouns]
         self.chain = {}
+        self.talkers = {pid for w in speakers if w is not None and w[0].lower() not in _PRONOUNS
+                        and (pid := self._person(w)) is not None}
 
     @staticmethod
     def _same_person(words: tuple[str, ...], gender: str | None, persons: list[list],
@@ -1334,15 +1341,17 @@ class _Extractor:
         else:
             return who
         head = next((w for w in words[1:4] if w in _PERSON_NOUNS), None)
-        if head is not None:  # `Natalia Sedova, the widow of Leon Trotsky` ... `the widow said`
+        if head is not None:  # `Natalia Sedova, the widow of Leon Trotsky`, `Mayor Bill de Blasio` ... `the widow`
             named = None
-            for m in re.finditer(rf"([{_UPPER}][\w'’-]+(?:\s+[{_UPPER}][\w'’-]+)*),\s+(?:[\w'’]+\s+){{0,3}}"
-                                 rf"(?:l['’])?{head}\b", self.text[max(0, start - 20000):start]):
-                if self._person((m.group(1), -1, -1)) is not None:  # not `Oh, my dear mother`
+            for m in re.finditer(rf"({_CAP_RUN}),\s+(?:[\w'’]+\s+){{0,3}}(?:l['’])?{head}\b|\b(?i:{head})\s+"
+                                 rf"({_CAP_RUN})", self.text[max(0, start - 20000):start]):
+                # not `Oh, my dear mother`, nor `in Chelsea, the mayor`
+                if self._person((m.group(m.lastindex), -1, -1)) is not None and not self.text.endswith(
+                        _PLACE_BEFORE, 0, max(0, start - 20000) + m.start(m.lastindex)):
                     named = m
             if named is not None:
-                offset = max(0, start - 20000)
-                return named.group(1), offset + named.start(1), offset + named.end(1)
+                offset, k = max(0, start - 20000), named.lastindex
+                return named.group(k), offset + named.start(k), offset + named.end(k)
         found = self._antecedent(start, want)
         if not self.dialogue and len(words) == 1:  # news: `he said` goes on with the last one quoted
             k = bisect_left(self.sources, (start,)) - 1
@@ -1385,7 +1394,8 @@ class _Extractor:
         return self._pick(group, want, depth)
 
     def _pick(self, group: list[tuple[int, int, int, Who | str]], want: str | None, depth: int) -> Who | None:
-        """The leftmost person of one sentence with the wanted gender; possessives (`Trump's`) last."""
+        """The leftmost person of one sentence with the wanted gender; possessives (`Trump's`) last and, in a
+        novel, people no speech tag names next to last: `he said` stands for someone who speaks."""
         ranked = []
         for s, e, pid, who in group:
             g = self.genders[pid] if pid >= 0 else who
@@ -1393,8 +1403,9 @@ class _Extractor:
                 continue
             possessive = self.text.startswith(("'s", "’s"), e)
             # a novel's people are known well enough to pass over one of unknown gender; news names too many
-            ranked.append((possessive, self.dialogue and g is None and want is not None, s, pid, who))
-        for _, _, s, pid, who in sorted(ranked):
+            mute = self.dialogue and pid >= 0 and pid not in self.talkers
+            ranked.append((possessive, mute, self.dialogue and g is None and want is not None, s, pid, who))
+        for _, _, _, s, pid, who in sorted(ranked):
             if pid >= 0:
                 return who  # type: ignore[return-value]
             if depth < 25:
@@ -1617,24 +1628,32 @@ class _Extractor:
         the one the last turn called by name, who spoke two turns ago, the one the next turn answers by name;
         then, after a narration, the person it was about if they speak somewhere; who speaks every other turn
         after it by their tag; the other person of the conversation; last, who spoke lately. Never who spoke
-        last, nor whom the turn itself calls by name.
+        last, nor whom the turn itself calls by name. Who speaks the next turn by its tag is not the one the
+        narration was about, nor who speaks every other turn after, nor, when the tag names them, who spoke
+        two turns ago.
         """
         group = by_para[pi]
         last, before = turns.get(pi - 1), turns.get(pi - 2)
         addressed = self._addressed(group)
+        raw = next((self.tags[s.open] for s in by_para.get(pi + 1, []) if s.open in self.tags), None)
+        named_next = raw is not None and raw[0].lower() not in _PRONOUNS
+
+        def not_next(who: Who | None, tag: bool = True) -> Who | None:
+            """`who`, unless the next turn's tag (when `tag`) names them: who speaks next does not speak now."""
+            return None if tag and self._same(who, tagged.get(pi + 1)) else who
 
         def options() -> Iterable[Who | None]:
             yield self._narrated(pi, group)
             called = self._addressed(by_para.get(pi - 1, []))
             yield called[-1] if called else None
-            if last is not None:
-                yield before
+            if last is not None:  # a named next speaker who spoke two turns ago: the chain of turns broke
+                yield not_next(before, named_next)
             answered = self._addressed(by_para.get(pi + 1, []))
             yield answered[0] if answered else None
             if last is None:
                 about = self._antecedent(self.paras[pi][0], None)
-                yield about if about is not None and self._person(about) in speaking else None
-            yield self._ahead(tagged, by_para, pi)
+                yield not_next(about) if about is not None and self._person(about) in speaking else None
+            yield not_next(self._ahead(tagged, by_para, pi))
             if last is not None:
                 if first_person:  # the narration never names the narrator: the last one named is a poor guess
                     yield from self._recent(turns, pi)
