@@ -127,7 +127,7 @@ def test_a_real_news_article_through_every_output(db: Path) -> None:
     data = json.loads(as_json.stdout)
     assert len(data["quotations"]) >= 3
     assert all(data["text"][q["start"]:q["end"]] == q["text"] for q in data["quotations"])
-    assert {q["kind"] for q in data["quotations"]} <= {"direct", "indirect"}
+    assert {q["kind"] for q in data["quotations"]} <= {"direct", "indirect", "mention"}
     html = cli("check-article", article, "--db", db, "--html")
     assert html.returncode == 0 and html.stdout.startswith("<!doctype html>") and "<mark" in html.stdout
     review = cli("check-article", article, "--db", db, "--claimreview")

@@ -99,7 +99,7 @@ def check_quotations(text: str, lang: str = "auto") -> None:
     """Every quotation and speaker span lies inside the article text."""
     for q in quotations(text, lang=lang):
         assert 0 <= q.start < q.end <= len(text), q
-        assert q.text and q.kind in ("direct", "indirect"), q
+        assert q.text and q.kind in ("direct", "indirect", "mention"), q
         if q.speaker_start is not None:
             assert q.speaker_end is not None and 0 <= q.speaker_start < q.speaker_end <= len(text), q
 
