@@ -4,10 +4,10 @@
 
 Gold data, read in place under ../shared/corpora/attribution:
 - PolNeAR: one annotation file per article (the first annotator's when there are several).
-  A *direct quotation* is a pair of quote marks ("...", “...”, top-level '...' or ‘...’) that overlaps an
-  annotated Content; its gold speaker is that Content's Source. Quote marks outside every Content
-  (titles, scare quotes) are not quotations. An *indirect attribution* is a Content with no quote mark
-  in it; Contents that mix quoted and unquoted words count for neither.
+  A *direct quotation* is a pair of quote marks ("...", “...”, ''...'' as the NYT texts have them, top-level
+  '...' or ‘...’) that overlaps an annotated Content; its gold speaker is that Content's Source. Quote marks
+  outside every Content (titles, scare quotes) are not quotations. An *indirect attribution* is a Content
+  with no quote mark in it; Contents that mix quoted and unquoted words count for neither.
 - PDNC: every sub-quotation span of quotation_info.csv, speaker = the annotated character.
 
 Matching:
@@ -43,9 +43,9 @@ ATTRIBUTION = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" 
 POLNEAR = ATTRIBUTION / "polnear" / "data"
 PDNC = ATTRIBUTION / "pdnc" / "data"
 
-_DOUBLE = re.compile(r"“([^“”]*)”|\"([^\"\n]*)\"")
+_DOUBLE = re.compile(r"“([^“”]*)”|\"([^\"\n]*)\"|(?<![\w'])''(?=[^\s'])([^\n]*?[^\s'])''(?!['\w])")
 _SINGLE = re.compile(r"(?<![\w'’])['‘](?=[^\W\d])([^'’‘\n]{1,300}?[\w.,!?])['’](?!\w)")
-_MARKS = re.compile(r"[\"“”«»„]")
+_MARKS = re.compile(r"[\"“”«»„]|''")
 _TITLE_WORDS = {"mr", "mrs", "ms", "miss", "dr", "sir", "lady", "lord", "the", "sen", "gov", "rep", "president",
                 "senator", "governor", "mme", "madame", "monsieur", "mlle", "colonel", "captain", "general"}
 _NAME_WORD = re.compile(r"\b[A-ZÀ-Þ][\w'’-]{2,}")
@@ -122,7 +122,7 @@ def _polnear_gold(name: str, text: str, ann: str) -> Gold:
 
 
 def _quote_pairs(text: str) -> list[Span]:
-    pairs = [(m.start() + 1, m.end() - 1) for m in _DOUBLE.finditer(text)]
+    pairs = [m.span(m.lastindex or 0) for m in _DOUBLE.finditer(text)]
     covered = [(m.start(), m.end()) for m in _DOUBLE.finditer(text)]
     for m in _SINGLE.finditer(text):
         if not any(a < m.end() and b > m.start() for a, b in covered):

@@ -45,6 +45,13 @@ def test_every_quote_mark_style(text: str, words: str) -> None:
     assert found.kind == "direct"
 
 
+def test_typewriter_double_quotes_are_quote_marks() -> None:
+    text = "''It's more tinkering,'' said Alan Cole. The so-called ''carried interest'' loophole stays."
+    assert [(q.kind, q.text) for q in quotations(text)] == [("direct", "It's more tinkering,"),
+                                                             ("direct", "carried interest")]
+    assert quotations(text)[0].speaker == "Alan Cole"
+
+
 def test_a_nested_quote_stays_inside_its_outer_quotation() -> None:
     text = "“He told me ‘never again’ and left,” Sedova said."
     assert said(text) == [("direct", "He told me ‘never again’ and left,", "Sedova")]

@@ -38,7 +38,7 @@ ALTERED_COVERAGE = 0.8
 # An ellipsis may skip words of one passage, not jump across a book.
 MAX_ELLIPSIS_GAP = 1500
 FRAGMENT_MIN_WORDS = 3
-_QUOTE_MARKS = re.compile('["“”«»„‹›‘’]|^\\s*[—–-]')
+_QUOTE_MARKS = re.compile('["“”«»„‹›‘’]|\'\'|^\\s*[—–-]')
 
 
 @dataclass

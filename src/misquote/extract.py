@@ -402,6 +402,8 @@ _FAMILY = {"“": "dq", "”": "dq", "„": "dq", "‟": "dq", '"': "dq", "«": 
            "‘": "sq", "’": "sq", "‚": "sq"}
 _INNER_SPACE = " \t\u00a0\u202f\u2009"
 _SINGLE_RE = re.compile(r"(?<![\w'’])['‘](?=[^\W\d])([^'’‘\n]{1,300}?[\w.,!?])['’](?![\w])")
+# Typewriter double quotes, two apostrophes (or two backticks) each side: ''It's over,'' he said.
+_TWO_APOSTROPHES_RE = re.compile(r"(?<![\w'’])(?:''|``)(?=[^\s'])(.{1,3000}?[^\s'])''(?!['\w])", re.DOTALL)
 
 
 @dataclass(slots=True)
@@ -1520,7 +1522,7 @@ class _Extractor:
         self.para_starts = [p[0] for p in paras]
         labels = _labels(text, paras)
         spans = [s for s in _scan_marks(text, paras) if s.end > s.start]
-        spans = self._add_single_quotes(spans, paras)
+        spans = self._add_straight_quotes(spans, paras)
         spans.extend(self._dash_spans(paras, labels))
         quoted = sorted((s.open, s.close) for s in spans)
         mentions = [s for s in spans if _is_mention(text, s, paras[s.para][0])]
@@ -1817,19 +1819,21 @@ class _Extractor:
             k -= 1
         return None
 
-    def _add_single_quotes(self, spans: list[_Span], paras: list[tuple[int, int]]) -> list[_Span]:
-        """Top-level 'straight single quotes' (headlines), only outside double-quoted spans."""
-        if "'" not in self.text:
+    def _add_straight_quotes(self, spans: list[_Span], paras: list[tuple[int, int]]) -> list[_Span]:
+        """Top-level quotations in apostrophes, outside the spans found so far: typewriter doubles
+        (''...'', as news agencies' plain text has them), then 'straight single quotes' (headlines)."""
+        if "'" not in self.text and "`" not in self.text:
             return spans
         out = list(spans)
-        taken = sorted((s.open, s.close) for s in spans)
-        opens = [t[0] for t in taken]
-        for pi, (ps, pe) in enumerate(paras):
-            for m in _SINGLE_RE.finditer(self.text, ps, pe):
-                k = bisect_right(opens, m.end()) - 1
-                if k >= 0 and taken[k][1] > m.start():
-                    continue
-                out.append(_Span(m.start(), m.start(1), m.end(1), m.end(), (), pi))
+        for pattern in (_TWO_APOSTROPHES_RE, _SINGLE_RE):
+            taken = sorted((s.open, s.close) for s in out)
+            opens = [t[0] for t in taken]
+            for pi, (ps, pe) in enumerate(paras):
+                for m in pattern.finditer(self.text, ps, pe):
+                    k = bisect_right(opens, m.end()) - 1
+                    if k >= 0 and taken[k][1] > m.start():
+                        continue
+                    out.append(_Span(m.start(), m.start(1), m.end(1), m.end(), (), pi))
         return out
 
     def _dash_spans(self, paras: list[tuple[int, int]], labels: dict[int, tuple[str, int, int, int]]) -> list[_Span]:
