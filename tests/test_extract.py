@@ -396,6 +396,13 @@ def _span_matches(text: str, q: Quotation) -> bool:
 # ---------------------------------------------------------------------------------------------- corpora
 
 
+# Measured by bench/extract.py (PolNeAR dev, PDNC) minus a margin; see the closing note of issue 4.
+F1_POLNEAR = 0.93
+SPEAKERS_POLNEAR = 0.82
+RECALL_PDNC = 0.95
+SPEAKERS_PDNC = 0.72
+
+
 def test_pride_and_prejudice_quotations_and_speakers(corpora: Path) -> None:
     bench = extract_bench()
     score = bench.score(quotations, bench.pdnc({"PrideAndPrejudice"}), "pdnc")
@@ -464,13 +471,6 @@ def test_markdown_loses_its_markup() -> None:
     md = "# Old words\n\n**Bold** text with a [link](https://example.org) and “a quote,” said *Bob*.\n\n- item\n"
     assert article_text(md) == "Old words\n\nBold text with a link and “a quote,” said Bob.\n\nitem"
     assert article_text(md.encode("utf-8"), kind="markdown") == article_text(md)
-
-
-# Measured by bench/extract.py (PolNeAR dev, PDNC) minus a margin; see the closing note of issue 4.
-F1_POLNEAR = 0.93
-SPEAKERS_POLNEAR = 0.82
-RECALL_PDNC = 0.95
-SPEAKERS_PDNC = 0.72
 
 
 def test_he_said_stands_for_someone_who_speaks_before_someone_only_talked_about() -> None:
