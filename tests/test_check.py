@@ -104,6 +104,17 @@ def test_words_someone_else_said_inside_the_authors_letter_are_not_hers(archive)
     assert v.matches[0].quoted_from
 
 
+def test_words_found_only_where_the_author_is_unknown_are_not_found_rather_than_misattributed(tmp_path):
+    # De Leon's translation of the Brumaire, a plain text with no header: its author is not recorded
+    de_leon = CORPORA / "gutenberg/marxists/The_Eighteenth_Brumaire_of_Louis_Bonaparte.txt"
+    with Archive(tmp_path / "a.db") as a:
+        a.ingest([de_leon, BRUMAIRE])
+        v = a.check("Man makes his own history, but he does not make it out of the whole cloth", "Karl Marx")
+    assert (v.verdict, v.real_authors) == ("not_found", [])
+    assert v.matches[0].author == "Unknown" and v.matches[0].identity == 1.0
+    assert "whose author the archive does not record" in v.explanation
+
+
 def test_reported_speech_in_the_authors_text_is_still_the_authors_wording(tmp_path):
     # The paragraph reads like reported speech to the extractor, but it stands in no quote marks:
     # these are Nietzsche's own words.

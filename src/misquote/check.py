@@ -23,7 +23,7 @@ from misquote import authors as author_names
 from misquote.align import Alignment, local_align
 from misquote.errors import QueryError
 from misquote.index import PostingCache, Window, candidates
-from misquote.model import Dispute, Document, Match, Verdict
+from misquote.model import UNKNOWN_AUTHOR, Dispute, Document, Match, Verdict
 from misquote.text import Token, clean_text, split_ellipsis, strip_editorial, tokens, tokens_between
 
 if TYPE_CHECKING:
@@ -159,8 +159,10 @@ class Checker:
         names = self.resolve_author(author)
         hits = self._search(query, names)
         own = [h for h in hits if h.row.author in names and h.quoted_from is None]
-        other = [h for h in hits if not (h.row.author in names and h.quoted_from is None)]
-        verdict = self._judge(query, names, own, other)
+        # a document whose author is not recorded can neither confirm nor contradict the attribution
+        anonymous = [h for h in hits if h.row.author == UNKNOWN_AUTHOR and h.row.author not in names]
+        other = [h for h in hits if not (h.row.author in names and h.quoted_from is None) and h not in anonymous]
+        verdict = self._judge(query, names, own, other, anonymous)
         verdict.author = names[0] if len(names) == 1 else author
         if len(names) > 1:
             verdict.candidates = names
@@ -178,7 +180,7 @@ class Checker:
                 verdict.citation = self._dispute_citation(dispute)
         return verdict
 
-    def _judge(self, query: Query, names: list[str], own: list[Hit], other: list[Hit]) -> Verdict:
+    def _judge(self, query: Query, names: list[str], own: list[Hit], other: list[Hit], anonymous: list[Hit]) -> Verdict:
         n = len(query.words)
         best_other = max((h for h in other if h.adequate()), key=lambda h: h.strength, default=None)
         combined = self._combine_fragments(query, own) if len(query.fragments) > 1 else None
@@ -213,12 +215,19 @@ class Checker:
             )
         if best_other is not None:
             return self._misattributed(query, other)
-        closest = sorted([*own, *other], key=lambda h: -h.strength)[:3]
+        closest = sorted([*own, *other, *anonymous], key=lambda h: -h.strength)[:3]
         score = closest[0].strength if closest else 0.0
         verdict = self._verdict("not_found", score, query, closest, "")
         verdict.explanation = "Not found: no adequate match in the archive" + (
             "; the closest passages are listed." if closest else "."
         )
+        unattributed = [h for h in anonymous if h.adequate()]
+        if unattributed:
+            where = max(unattributed, key=lambda h: h.strength).row
+            verdict.explanation = (
+                f"Not found in the writings of {' or '.join(names)}: the words stand in {where.title!r}, a document"
+                " whose author the archive does not record, so it can neither confirm nor rule out the attribution."
+            )
         verdict.citation = ""
         return verdict
 

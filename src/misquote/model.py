@@ -13,6 +13,9 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+UNKNOWN_AUTHOR = "Unknown"
+"""The author of a document whose source names none: it can neither confirm nor contradict a quotation."""
+
 ParagraphKind = Literal["text", "heading", "quotation", "signature", "dateline", "note"]
 """`quotation` marks words of someone else (blockquote, letter to the author); `note` an editor's text."""
 

@@ -15,7 +15,7 @@ from misquote.ingest import finish, register
 from misquote.ingest import paragraphs as P
 from misquote.ingest.encoding import decode
 from misquote.ingest.header import looks_like_header_line, parse_lines
-from misquote.model import Document, Note, Paragraph
+from misquote.model import UNKNOWN_AUTHOR, Document, Note, Paragraph
 from misquote.text import clean_text
 
 NAME = "archive-text"
@@ -67,7 +67,7 @@ def read_archive_text(data: bytes, source_key: str) -> list[Document]:
     paragraphs, notes = body_paragraphs(body)
     if not paragraphs:
         raise IngestError(source_key, "no body text after the archive header", "check that the file is complete")
-    doc = Document(title=title, author=author or "Unknown", paragraphs=paragraphs, notes=notes, language="en")
+    doc = Document(title=title, author=author or UNKNOWN_AUTHOR, paragraphs=paragraphs, notes=notes, language="en")
     header.apply(doc)
     return [finish(doc, data, source_key, NAME)]
 

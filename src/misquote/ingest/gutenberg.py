@@ -15,7 +15,7 @@ from misquote.errors import IngestError
 from misquote.ingest import finish, register
 from misquote.ingest import paragraphs as P
 from misquote.ingest.encoding import decode
-from misquote.model import Document, Paragraph, ParagraphKind
+from misquote.model import UNKNOWN_AUTHOR, Document, Paragraph, ParagraphKind
 from misquote.text import clean_text
 
 NAME = "gutenberg"
@@ -110,7 +110,7 @@ def read_gutenberg(data: bytes, source_key: str) -> list[Document]:
             if name:
                 names.append(name)
                 aliases.extend(alias)
-    doc = Document(title=title or "Untitled", author=names[0] if names else "Unknown", header=pairs)
+    doc = Document(title=title or "Untitled", author=names[0] if names else UNKNOWN_AUTHOR, header=pairs)
     doc.authors = [doc.author, *aliases]
     if len(names) > 1:
         doc.extra["co_authors"] = "; ".join(names[1:])

@@ -9,7 +9,7 @@ from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from misquote.errors import IngestError
 from misquote.ingest import READER_VERSIONS, register
-from misquote.model import Document
+from misquote.model import UNKNOWN_AUTHOR, Document
 
 NAME = "json"
 
@@ -37,7 +37,7 @@ def read_json(data: bytes, source_key: str) -> list[Document]:
                 source_key, f"JSON Document field {wrong} is missing, unknown or of the wrong type", "re-export it"
             )
         try:
-            doc = Document.from_dict({"author": "Unknown", **item})
+            doc = Document.from_dict({"author": UNKNOWN_AUTHOR, **item})
         except TypeError as exc:
             raise IngestError(source_key, f"JSON Document has a malformed field: {exc}", "re-export it") from exc
         doc.format = doc.format or NAME

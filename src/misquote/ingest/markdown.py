@@ -16,7 +16,7 @@ from misquote.ingest import finish, names, register
 from misquote.ingest import paragraphs as P
 from misquote.ingest.encoding import decode
 from misquote.ingest.header import parse_date, parse_lines
-from misquote.model import Document, Note, Paragraph, ParagraphKind
+from misquote.model import UNKNOWN_AUTHOR, Document, Note, Paragraph, ParagraphKind
 from misquote.text import clean_text
 
 NAME = "markdown"
@@ -116,7 +116,7 @@ def read_markdown(data: bytes, source_key: str) -> list[Document]:
             "navigation page: no body text, only links and headings",
             "index pages are not works; ingest the pages they link to",
         )
-    author = author or names.from_path(source_key) or "Unknown"
+    author = author or names.from_path(source_key) or UNKNOWN_AUTHOR
     doc = Document(title=title or "Untitled", author=author, paragraphs=paragraphs, notes=notes, language="en")
     header.apply(doc)
     if year and not doc.written:

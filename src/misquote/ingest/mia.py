@@ -21,7 +21,7 @@ from misquote.ingest import finish, names, register
 from misquote.ingest import paragraphs as P
 from misquote.ingest.encoding import decode
 from misquote.ingest.header import Header, is_known_label, parse_lines, split_label
-from misquote.model import Document, Note, Paragraph, ParagraphKind
+from misquote.model import UNKNOWN_AUTHOR, Document, Note, Paragraph, ParagraphKind
 
 NAME = "mia-html"
 BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre", "dd", "dt", "div", "center"})
@@ -406,7 +406,7 @@ def _author(meta: dict[str, str], title_line: str, page: _Page, source_key: str)
     return (
         names.from_path(source_key)
         or (meta_author.strip() if meta_author and meta_author.lower() not in credited else "")
-        or "Unknown"
+        or UNKNOWN_AUTHOR
     )
 
 

@@ -15,7 +15,7 @@ from misquote.ingest import finish, register
 from misquote.ingest import paragraphs as P
 from misquote.ingest.archive_text import blocks
 from misquote.ingest.encoding import decode
-from misquote.model import Document
+from misquote.model import UNKNOWN_AUTHOR, Document
 from misquote.text import clean_text
 
 NAME = "plain"
@@ -37,7 +37,7 @@ def read_plain(data: bytes, source_key: str) -> list[Document]:
     if not found:
         raise IngestError(source_key, "no text: the file holds only whitespace", "check the file")
     title = ""
-    author = "Unknown"
+    author = UNKNOWN_AUTHOR
     first = found[0]
     if len(first) == 1 and len(first[0]) <= 100 and not first[0].endswith((".", ",", ";")) and len(found) > 1:
         title = first[0]

@@ -15,7 +15,7 @@ from misquote.errors import IngestError
 from misquote.ingest import finish, register
 from misquote.ingest import paragraphs as P
 from misquote.ingest.header import parse_date
-from misquote.model import Document, Note, Paragraph, ParagraphKind
+from misquote.model import UNKNOWN_AUTHOR, Document, Note, Paragraph, ParagraphKind
 
 NAME = "tei"
 NS = "{http://www.tei-c.org/ns/1.0}"
@@ -63,7 +63,7 @@ def read_tei(data: bytes, source_key: str) -> list[Document]:
         raise IngestError(source_key, f"not TEI: the root element is <{_local(root.tag)}>", "give a TEI P5 document")
     h = f"{NS}teiHeader/{NS}fileDesc"
     title = _first_text(root, f"{h}/{NS}titleStmt/{NS}title") or "Untitled"
-    author = _first_text(root, f"{h}/{NS}titleStmt/{NS}author") or "Unknown"
+    author = _first_text(root, f"{h}/{NS}titleStmt/{NS}author") or UNKNOWN_AUTHOR
     doc = Document(title=title, author=author)
     header: list[tuple[str, str]] = [("title", title)]
     resp = [P.squash(" ".join(r.itertext())) for r in root.iterfind(f"{h}/{NS}titleStmt/{NS}respStmt")] + [
