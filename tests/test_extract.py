@@ -240,33 +240,46 @@ def _speakers_of(text: str, *starts: str) -> list[str | None]:
     return [next(q.speaker for q in quotations(text) if q.text.startswith(start)) for start in starts]
 
 
-def test_said_the_other_is_the_one_who_did_not_speak_last() -> None:
-    text = _dialogue("“Is the ferry running?” asked Anna.", "“Not today,” said the other.")
-    assert _speakers_of(text, "Not today") == ["Pavel"]
-
-
-def test_an_untagged_turn_takes_the_speaker_whose_tag_comes_every_other_turn_after_it() -> None:
-    text = _dialogue("Viktor said nothing and left.", "“Is the ferry running?” asked Anna.", "“Not today.”",
-                     "“Then we walk.”", "“It is a long way,” said Pavel.")
-    assert _speakers_of(text, "Not today", "Then we walk") == ["Pavel", "Anna"]
-
-
-def test_an_untagged_turn_is_the_one_the_next_turn_answers_by_name() -> None:
-    text = _dialogue("George came in. Pavel said nothing and left.", "“Is the ferry running?” asked Anna.",
-                     "“Not today.”", "“Are you sure, George?”")
-    assert _speakers_of(text, "Not today") == ["George"]
-
-
-def test_he_said_is_not_the_one_his_own_quote_calls_by_name() -> None:
-    text = _dialogue("“Is the ferry running, George?” asked Thomas.", "“Not today,” said George.",
-                     "“George, you said that yesterday,” he said.")
-    assert _speakers_of(text, "George, you said") == ["Thomas"]
-
-
-def test_after_a_narration_the_conversation_goes_on_with_its_people() -> None:
-    text = _dialogue("“Is the ferry running?” asked Viktor.", "“Not today,” said Pavel.",
-                     "Viktor looked at the river.", "“Viktor, look how high it is.”")
-    assert _speakers_of(text, "Viktor, look") == ["Pavel"]
+@pytest.mark.parametrize(("turns", "starts", "speakers"), [
+    pytest.param([
+        "“Is the ferry running?” asked Anna.", "“Not today,” said the other.",
+    ], ["Not today"], ["Pavel"], id="said-the-other-is-the-one-who-did-not-speak-last"),
+    pytest.param([
+        "Viktor said nothing and left.", "“Is the ferry running?” asked Anna.", "“Not today.”", "“Then we walk.”",
+        "“It is a long way,” said Pavel.",
+    ], ["Not today", "Then we walk"], ["Pavel", "Anna"], id="a-turn-is-whose-tag-comes-every-other-turn-after"),
+    pytest.param([
+        "George came in. Pavel said nothing and left.", "“Is the ferry running?” asked Anna.", "“Not today.”",
+        "“Are you sure, George?”",
+    ], ["Not today"], ["George"], id="an-untagged-turn-is-the-one-the-next-turn-answers-by-name"),
+    pytest.param([
+        "“Is the ferry running, George?” asked Thomas.", "“Not today,” said George.",
+        "“George, you said that yesterday,” he said.",
+    ], ["George, you said"], ["Thomas"], id="he-said-is-not-the-one-his-own-quote-calls-by-name"),
+    pytest.param([
+        "“Is the ferry running?” asked Viktor.", "“Not today,” said Pavel.", "Viktor looked at the river.",
+        "“Viktor, look how high it is.”",
+    ], ["Viktor, look"], ["Pavel"], id="after-a-narration-the-conversation-goes-on-with-its-people"),
+    pytest.param([
+        "“Is the ferry running?” asked George.", "“Not today,” said Anna.",
+        "Mr. Ross, the ferryman, had waved to George that morning.", "“Then we walk,” he said.",
+    ], ["Then we walk"], ["George"], id="he-said-stands-for-someone-who-speaks-before-someone-only-talked-about"),
+    pytest.param([
+        "“Is the ferry running?” asked George.", "“Not today,” said Anna.", "George looked at the river.",
+        "“It is very high.”", "“Too high,” said George.",
+    ], ["It is very high"], ["Anna"], id="after-a-narration-a-turn-is-not-the-one-the-next-tag-names"),
+    pytest.param([
+        "“Is the ferry running?” asked Anna.", "“Not today,” said George.", "“Are you sure?”",
+        "“Quite sure, Pavel,” said Anna.",
+    ], ["Are you sure"], ["Pavel"], id="a-turn-two-back-does-not-speak-again-when-the-next-tag-names-them"),
+    pytest.param([
+        "Pavel came in and sat down.", "“Is the ferry running?” asked George.", "“Not today.”",
+        "“The river is high,” said Anna.", "“Too high,” said Anna.",
+    ], ["Not today"], ["Pavel"], id="an-untagged-turn-is-not-who-the-next-two-tags-name"),
+])
+def test_dialogue_turns(turns: list[str], starts: list[str], speakers: list[str]) -> None:
+    """Each case is one rule of who speaks a turn, in a made-up conversation (see `_dialogue`)."""
+    assert _speakers_of(_dialogue(*turns), *starts) == speakers
 
 
 def test_the_narrator_is_the_name_the_others_call_and_the_narration_never_writes() -> None:
@@ -473,24 +486,6 @@ def test_markdown_loses_its_markup() -> None:
     assert article_text(md.encode("utf-8"), kind="markdown") == article_text(md)
 
 
-def test_he_said_stands_for_someone_who_speaks_before_someone_only_talked_about() -> None:
-    text = _dialogue("“Is the ferry running?” asked George.", "“Not today,” said Anna.",
-                     "Mr. Ross, the ferryman, had waved to George that morning.", "“Then we walk,” he said.")
-    assert _speakers_of(text, "Then we walk") == ["George"]
-
-
-def test_after_a_narration_a_turn_is_not_the_one_the_next_tag_names() -> None:
-    text = _dialogue("“Is the ferry running?” asked George.", "“Not today,” said Anna.",
-                     "George looked at the river.", "“It is very high.”", "“Too high,” said George.")
-    assert _speakers_of(text, "It is very high") == ["Anna"]
-
-
-def test_a_turn_two_back_does_not_speak_again_when_the_next_tag_names_them() -> None:
-    text = _dialogue("“Is the ferry running?” asked Anna.", "“Not today,” said George.", "“Are you sure?”",
-                     "“Quite sure, Pavel,” said Anna.")
-    assert _speakers_of(text, "Are you sure") == ["Pavel"]
-
-
 @pytest.mark.parametrize(("text", "speaker"), [
     pytest.param("Tom Reilly watched as Mayor Anna Kovacs opened the bridge.\n\n"
                  "The mayor said it was “a promise kept.”", "Anna Kovacs", id="role-before-name"),
@@ -500,8 +495,3 @@ def test_a_turn_two_back_does_not_speak_again_when_the_next_tag_names_them() -> 
 def test_a_role_is_the_person_last_named_with_it(text: str, speaker: str) -> None:
     assert [q.speaker for q in quotations(text) if q.kind == "direct"] == [speaker]
 
-
-def test_an_untagged_turn_is_not_who_the_next_two_tags_name() -> None:
-    text = _dialogue("Pavel came in and sat down.", "“Is the ferry running?” asked George.", "“Not today.”",
-                     "“The river is high,” said Anna.", "“Too high,” said Anna.")
-    assert _speakers_of(text, "Not today") == ["Pavel"]
