@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -495,3 +496,13 @@ def test_markdown_loses_its_markup() -> None:
 def test_a_role_is_the_person_last_named_with_it(text: str, speaker: str) -> None:
     assert [q.speaker for q in quotations(text) if q.kind == "direct"] == [speaker]
 
+
+
+def test_a_trie_of_words_matches_what_the_plain_alternation_matches():
+    from misquote.extract import _words_re
+
+    words = ["said", "says", "sa", "told", "tell", "selon", "Selon", "déclaré"]
+    text = "She said, he says; sa told telling tell. Selon lui, il a déclaré que... unsaid saidx"
+    plain = re.compile(r"\b(?:" + "|".join(words) + r")\b")
+    assert [m.span() for m in _words_re(words).finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert _words_re(words).findall(text) == ["said", "says", "sa", "told", "tell", "Selon", "déclaré"]
