@@ -371,8 +371,10 @@ rooms gardens terrace row end island islands ocean sea mountains valley coast st
 gazette observer guardian telegraph express network channel show debate convention assembly parliament
 commission board bureau ministry army navy force forces police guard museum library theatre theater
 gallery""")
+# The patterns run over whole texts start with a character and look behind it, rather than with a
+# lookbehind or `\b`: `re` then finds where a match may start at C speed, two to four times faster.
 _NAME_RE = re.compile(
-    rf"(?<![\w'’-])[{_UPPER}][\w'’]*(?:-[\w'’]+)*\.?(?:(?:[ \t]+|(?<=\.)[ \t]*\n[ \t]*)"
+    rf"[{_UPPER}](?<![\w'’-][{_UPPER}])[\w'’]*(?:-[\w'’]+)*\.?(?:(?:[ \t]+|(?<=\.)[ \t]*\n[ \t]*)"
     rf"(?:[{_UPPER}][\w'’]*(?:-[\w'’]+)*\.?|"
     r"(?:de|van|von|der|du|al|bin|da|di|del|la|le)(?=\s+[" + _UPPER + "])))*"
 )
@@ -386,11 +388,13 @@ _CALLED_RE = re.compile(_NAME_RE.pattern + r"(?=[,!?.;—-]|$)")
 _INTRO = _lexicon("""in on at during after before while when as since though although meanwhile still
 however yet also then now but and so following despite with without for from over under by last earlier
 later today yesterday dans après avant pendant lors depuis alors mais puis""")
-_PROPER_RE = re.compile(rf"(?<=[a-z,;] )[{_UPPER}][\w'’-]+")
+_PROPER_RE = re.compile(rf"[{_UPPER}](?<=[a-z,;] [{_UPPER}])[\w'’-]+")
 _NEXT_WORD = re.compile(r"(?:'s|’s)?\s+(\w+)")
-_SUBJECT = re.compile(r"\b(?:he|she|He|She)\b")
+# `he` and `she`, capitalized or not, found from their last letter (see `_NAME_RE`).
+_SUBJECT = re.compile(r"e\b(?:(?<=\b([Hh])e)|(?<=\b([Ss])he))")
 _OBJECTS = frozenset({"his", "him", "her", "hers"})
-_THIRD_PERSON = re.compile(r"\b(?:(he|himself|his|him)|(she|herself|her|hers))\b", re.IGNORECASE)
+# he, himself, his, him (group 1); she, herself, her, hers
+_THIRD_PERSON = re.compile(r"[hs](?<!\w[hs])(?:(e|imself|is|im)|(?<=s)(he)|(?<=h)(erself|er|ers))\b", re.IGNORECASE)
 _BREAK_RE = re.compile(r"[.!?…][\"”’)\]]*\s|\n[ \t]*\n")
 
 _ABBREVIATIONS = (
@@ -418,9 +422,9 @@ _OPEN_CTX = set(" \t\n\u00a0\u202f([{—–-/“‘«‹„‚\"'")
 _FAMILY = {"“": "dq", "”": "dq", "„": "dq", "‟": "dq", '"': "dq", "«": "g", "»": "g", "‹": "sg", "›": "sg",
            "‘": "sq", "’": "sq", "‚": "sq"}
 _INNER_SPACE = " \t\u00a0\u202f\u2009"
-_SINGLE_RE = re.compile(r"(?<![\w'’])['‘](?=[^\W\d])([^'’‘\n]{1,300}?[\w.,!?])['’](?![\w])")
+_SINGLE_RE = re.compile(r"['‘](?<![\w'’]['‘])(?=[^\W\d])([^'’‘\n]{1,300}?[\w.,!?])['’](?![\w])")
 # Typewriter double quotes, two apostrophes (or two backticks) each side: ''It's over,'' he said.
-_TWO_APOSTROPHES_RE = re.compile(r"(?<![\w'’])(?:''|``)(?=[^\s'])(.{1,3000}?[^\s'])''(?!['\w])", re.DOTALL)
+_TWO_APOSTROPHES_RE = re.compile(r"(?:''|``)(?<![\w'’]''|[\w'’]``)(?=[^\s'])(.{1,3000}?[^\s'])''(?!['\w])", re.DOTALL)
 
 
 @dataclass(slots=True)
@@ -1284,7 +1288,7 @@ class _Extractor:
         self.sources = [] if self.dialogue else sorted(
             (w[1], w) for w in speakers if w is not None and w[0].split()[0].lower() not in _NOT_SOURCES
             and self._person(w) is not None)
-        self.pronouns = list(_outside(((m.start(), m.end(), "m" if m.end() - m.start() == 2 else "f")
+        self.pronouns = list(_outside(((m.start(1), m.end(), "m") if m.group(1) else (m.start(2), m.end(), "f")
                                        for m in _SUBJECT.finditer(text)), quoted))
         self.pronoun_starts = [p[0] for p in self.pronouns]
         self.chain = {}
