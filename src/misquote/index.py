@@ -189,8 +189,10 @@ def candidates(
         if not len(docs):
             return []
     # One vectorized pass: sort hits by (document, diagonal); a new cluster starts wherever the
-    # document changes or consecutive diagonals are more than `slack` apart.
-    order = np.lexsort((diag, docs))
+    # document changes or consecutive diagonals are more than `slack` apart. Both go in one int64 key
+    # (document ids stay below 2**31, and a diagonal is a word position, shifted to be >= 0), which
+    # sorts several times faster than lexsort's two keys.
+    order = np.argsort((docs << 32) | (diag + len(query)))
     docs, diag, qidx = docs[order], diag[order], qidx[order]
     slack = max(4, len(query) // 4)
     new_cluster = np.ones(len(docs), dtype=bool)
