@@ -277,6 +277,15 @@ def _speakers_of(text: str, *starts: str) -> list[str | None]:
         "Pavel came in and sat down.", "“Is the ferry running?” asked George.", "“Not today.”",
         "“The river is high,” said Anna.", "“Too high,” said Anna.",
     ], ["Not today"], ["Pavel"], id="an-untagged-turn-is-not-who-the-next-two-tags-name"),
+    pytest.param([
+        "Pavel looked at the river for a long time.", "“Is the ferry running?”", "“Not today.”",
+        "“Then we walk.” Anna took his arm.",
+    ], ["Is the ferry", "Not today", "Then we walk"], ["Anna", "Pavel", "Anna"],
+        id="a-later-turn-s-narration-settles-the-turns-before-it"),
+    pytest.param([
+        "Mrs. Morel came down to the river with her daughter.", "“Is the ferry running?” asked Mrs. Morel.",
+        "“Not today,” said Miss Morel.", "“Then we walk.”",
+    ], ["Then we walk"], ["Mrs. Morel"], id="in-a-novel-mrs-and-miss-of-one-name-are-two-people"),
 ])
 def test_dialogue_turns(turns: list[str], starts: list[str], speakers: list[str]) -> None:
     """Each case is one rule of who speaks a turn, in a made-up conversation (see `_dialogue`)."""
