@@ -226,6 +226,71 @@ def test_french_inverted_pronoun_resolves() -> None:
     assert said(text) == [("direct", "Ce ne sont pas mes mots", "Mme Sedova")]
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        pytest.param("“No,” James A. Baker wrote in a letter.", "James A. Baker", id="middle-initial"),
+        pytest.param("“No,” in contrast to last year, says Ada Morel, a historian at the university of the town.",
+                     "Ada Morel", id="inverted-tag-then-apposition"),
+        pytest.param("“Words travel faster than their sources.”\n\n- Ada Morel.", "Ada Morel",
+                     id="signed-with-a-hyphen"),
+        pytest.param("The plan is “dead,” according to Ada Morel.", "Ada Morel", id="according-to-after"),
+        pytest.param("“Why now?” a staffer in the room wondered.", "a staffer", id="noun-phrase-and-place"),
+        pytest.param("Ada Morel said that his claims were “false.”", "Ada Morel", id="a-noun-is-no-verb"),
+        pytest.param("Ada Morel called Tom Reed's remarks about the bridge “a disgrace.”", "Ada Morel",
+                     id="her-word-for-his-remarks"),
+        pytest.param("Ada Morel wrote in a note to Tom Reed explaining that “the plan is dead.”", "Ada Morel",
+                     id="participle-after-a-preposition"),
+        pytest.param("Ada Morel was prompted to say, “Not yet.”", "Ada Morel", id="prompted-to-say"),
+        pytest.param("WASHINGTON (AP) — Ada Morel has defended “city values,” saying the city is fine.", "Ada Morel",
+                     id="dateline"),
+        pytest.param("The panel ended - Ada Morel: “We will win.”", "Ada Morel", id="name-and-colon"),
+        pytest.param("The promise to “win again” appeals to many voters who feel left behind, said Ada Morel, a "
+                     "historian.", "Ada Morel", id="tag-at-the-end-of-the-sentence"),
+        pytest.param("The vote was close.\n\n“No,” Texas delegate Ada Morel said.", "Texas delegate Ada Morel",
+                     id="place-role-name"),
+        pytest.param("“No,” his lawyer, Ada Morel, wrote.", "Ada Morel", id="description-then-name"),
+        pytest.param("Speaking in Salem, New Hampshire, Tom Reed praised the “fine people” there.", "Tom Reed",
+                     id="the-state-is-no-subject"),
+        pytest.param("The vote was close.\n\n“No,” Will wrote.", "Will", id="a-name-that-is-an-auxiliary"),
+        pytest.param("The vote was close.\n\n“No,” Ada Morel and Tom Reed, both senators, said in a statement.",
+                     "Ada Morel", id="two-speakers"),
+        pytest.param("“We are happy” about it, said Ada Morel, head of a union that backed the plan.", "Ada Morel",
+                     id="apposition-with-a-relative-clause"),
+        pytest.param("Tom Reed wrote “the caption.” The meaning, according to Ada Morel, is clear.", "Tom Reed",
+                     id="according-to-in-the-next-sentence"),
+    ],
+)
+def test_news_speech_tags(text: str, speaker: str) -> None:
+    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        pytest.param("A young woman stood up.\n\n“Why not?” the woman asked.", "the woman", id="someone-unnamed"),
+        pytest.param("Ohio Gov. Ada Morel spoke first.\n\n“We won,” she said.", "Gov. Ada Morel",
+                     id="the-state-is-no-part-of-the-name"),
+        pytest.param("Hillary Morel spoke first. Bill Morel followed her. Morel smiled.\n\n“We will win,” she said.",
+                     "Morel", id="a-surname-of-a-man-and-a-woman"),
+        pytest.param("Ada Morel spoke. Yet she did not stop, also calling the plan “a disaster” on Monday.",
+                     "Ada Morel", id="yet-she"),
+        pytest.param("President Ada Morel spoke. World Bank President Tom Reed listened.\n\n“We won,” the president "
+                     "said.", "President Ada Morel", id="another-body-s-president"),
+        pytest.param("Following Ada Morel, Tom Reed spoke.\n\n“We won,” he said.", "Tom Reed",
+                     id="following-is-no-name"),
+        pytest.param("Tom Reed left early. Cruz waved to the crowd.\n\n“Never,” he said.\n\n“Yes,” Cruz said.", "Cruz",
+                     id="a-surname-that-speaks"),
+        pytest.param("Tom Reed spoke at noon. Also, Bill Gray is no conservative, he said. “He is a liberal!”",
+                     "Tom Reed", id="not-whom-he-talks-about"),
+        pytest.param("Tom Reed spoke first.\n\nAda Morel came later. Eight years ago, she backed Bill Gray and said, "
+                     "“He is the one.”", "Ada Morel", id="years-ago"),
+    ],
+)
+def test_news_pronouns_and_descriptions(text: str, speaker: str) -> None:
+    assert next(q.speaker for q in quotations(text) if q.kind == "direct") == speaker
+
+
 def test_an_unattributed_reply_in_a_dialogue_goes_to_the_other_speaker() -> None:
     text = ("“Is it true?” asked Elizabeth.\n\n“It is,” said Darcy.\n\n“Then I am glad.”\n\n“So am I.”")
     assert [q.speaker for q in quotations(text)] == ["Elizabeth", "Darcy", "Elizabeth", "Darcy"]

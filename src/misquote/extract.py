@@ -23,7 +23,8 @@ Conventions a caller can rely on:
 - In a Q&A interview the answers are quotations of the interviewee; the questions are not reported.
 - `speaker` is the name as written at the attribution, or, for a pronoun or a description ("she",
   "the widow of the revolutionary", "the Colonel"), the named person it stands for as written at one
-  of their mentions, with that mention's offsets; an unresolved pronoun is reported as written.
+  of their mentions, with that mention's offsets; an unresolved pronoun is reported as written, and so,
+  in news, is a description of someone the story does not name ("the official", "the woman").
 """
 
 from __future__ import annotations
@@ -276,6 +277,8 @@ did does do then later again once previously recently repeatedly often never not
 first further still already publicly privately quickly simply only finally hasn't never always a avait
 aurait ont avaient auraient est était lui leur nous vous y en ne n' pas aussi encore déjà alors ensuite
 enfin également toujours jamais bien plus""")
+# Auxiliaries that make a verb phrase of the words around them: `that was reported`.
+_VERB_AUX = _lexicon("is was were are be been being has have had will would could might may must should did does do")
 _PRONOUNS = {"he": "m", "she": "f", "il": "m", "elle": "f", "they": "p", "ils": "p", "elles": "p",
              "i": "1", "we": "1", "je": "1", "j'": "1", "nous": "1", "on": "p", "you": "2"}
 _DETERMINERS = _lexicon("""the a an his her their its our my your this that these those one another two
@@ -289,7 +292,8 @@ _STOP_NP = _CONJUNCTIONS | _lexicon("said says told")
 _FUNCTION_WORDS = _PREPOSITIONS | _CONJUNCTIONS | _lexicon("by it this there here not very so too soon")
 _TIME_WORDS = _lexicon("""monday tuesday wednesday thursday friday saturday sunday today tonight yesterday
 tomorrow january february march april may june july august september october november december last this
-earlier later recently lundi mardi mercredi jeudi vendredi samedi dimanche hier aujourd'hui""")
+earlier later recently week weekend month year morning afternoon evening night
+lundi mardi mercredi jeudi vendredi samedi dimanche hier aujourd'hui""")
 _TITLES = _lexicon("""mr mr. mrs mrs. ms ms. miss dr dr. sir lady lord madam madame mme mme. m. mlle mlle.
 monsieur mademoiselle sen. sen senator rep. rep gov. gov governor president prof. prof professor gen. gen
 general col. col colonel capt. capt captain lt. rev. st. king queen prince princess""")
@@ -323,7 +327,7 @@ justin brandon raymond gregory matthew andrew joshua christopher dennis jerry ty
 zachary harold carl gerald roger lawrence terry albert austin jesse bruce willie billy bryan roy eugene
 russell bobby howard phillip johnny martin randy vincent philip allen mitch mitt rand dick al herbert horace
 jasper julian lionel maurice montague nathaniel oliver percy reginald rupert sidney silas tobias wilfred
-edgar gilbert godfrey humphrey jack jake josh luke mick nick ned toby walt""")
+edgar gilbert godfrey humphrey jack jake josh luke mick nick ned toby walt chuck""")
 _FEMALE_NOUNS = _lexicon("""widow wife mother daughter sister woman lady girl actress queen grandmother aunt
 niece ladyship spokeswoman congresswoman chairwoman businesswoman girlfriend bride nun waitress veuve épouse
 femme mère fille sœur soeur tante historienne""")
@@ -333,22 +337,28 @@ _PERSON_NOUNS = _FEMALE_NOUNS | _MALE_NOUNS | _lexicon("""revolutionary author w
 nominee senator president minister historian professor official activist philosopher economist poet
 novelist politician director analyst lawyer attorney strategist pollster aide adviser advisor consultant
 spokesperson founder executive reporter journalist editor columnist host anchor commentator scholar
-researcher scientist doctor physician nurse teacher student officer chief governor mayor lawmaker
+researcher scientist doctor physician nurse teacher student officer chief governor mayor lawmaker delegate
 representative secretary ambassador general colonel veteran organizer owner resident voter supporter critic
 member friend neighbor surrogate partner manager chairperson judge sheriff detective révolutionnaire auteur
 écrivain dirigeant candidat historien ministre avocat porte-parole""")
+# People a news story quotes without naming them: `the man`, `the official`, `his chief aide`.
+_ANONYMOUS = _lexicon("""man woman boy girl guy person official aide staffer source voter resident supporter member
+friend neighbor officer organizer worker student protester host chief cashier wife husband son daughter brother
+sister""")
 # People in the plural, who speak as a group: `Protesters chanted “What curfew?”`.
 _GROUP_NOUNS = _lexicon("""protesters demonstrators lawmakers officials critics supporters democrats
 republicans voters residents police officers leaders activists experts analysts aides advisers advisors
 investigators prosecutors researchers scientists economists doctors parents students teachers workers
-members critic aide adviser advisor spokesperson crowd audience manifestants responsables élus""")
+members critic aide adviser advisor spokesperson crowd audience millennials americans conservatives liberals
+progressives evangelicals manifestants responsables élus""")
 _NOT_NAMES = _TIME_WORDS | _lexicon("""the a an i it this that these those there here but and or so if in on
 at for of to by with as we he she they you his her their its our my your then when while after before yes
 no oh well why what who how le la les il elle ils elles je nous vous on ce cette mais et ou donc car si dans
 en au aux du des un une selon according chapter note update editor source photo read all now again some not
 yet still just only even every each both either neither nothing nobody everyone everybody someone somebody
 perhaps indeed surely certainly suddenly presently meanwhile however nevertheless also thus hence whatever
-look ah do did don't let pray dear good poor one something was""")
+look ah do did don't let pray dear good poor one something was following despite unlike among during speaking
+asked responding addressing like""")
 # Capitalized words that stand before a name without being part of it: `Secretary General Ban Ki-moon`,
 # `Republican Donald Trump`.
 _ROLES = _lexicon("""secretary general chairman chairwoman chair spokesman spokeswoman minister judge justice
@@ -362,6 +372,18 @@ english french german spanish italian indian american british russian irish scot
 jewish hindu hindus moslem moslems muslim christian catholic protestant european african asian chinese
 japanese western eastern southern northern saudi arab israeli palestinian iranian syrian iraqi afghan korean
 mexican canadian ukrainian turkish greek egyptian libyan cuban""")
+# Countries and American states, which news quotes and names as often as people: not persons.
+_PLACES = _lexicon("""alabama alaska arizona arkansas california colorado connecticut delaware florida hawaii
+idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi
+missouri montana nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas utah vermont wisconsin
+wyoming america china russia mexico iran iraq syria germany france britain england canada japan korea cuba libya
+egypt turkey india pakistan afghanistan ukraine europe""") | {
+    "new hampshire", "new jersey", "new mexico", "new york", "north carolina", "south carolina", "north dakota",
+    "south dakota", "west virginia", "rhode island", "united states", "north korea", "south korea",
+    "saudi arabia", "great britain", "united kingdom", "washington state"}
+# Offices that stand between a place or a body and a name: `Senate Majority Leader Mitch McConnell`.
+_OFFICES = _lexicon("""secretary chairman chairwoman chair spokesman spokeswoman minister mayor director ambassador
+speaker leader sheriff commissioner correspondent""")
 # The last word of an organization or a place, which no person's name ends with.
 _ORG_WORDS = _lexicon("""house senate congress committee council department party university college school
 court church street road avenue square park hotel hospital times post news journal press company bank
@@ -389,6 +411,8 @@ _CALLED_RE = re.compile(_NAME_RE.pattern + r"(?=[,!?.;—-]|$)")
 _INTRO = _lexicon("""in on at during after before while when as since though although meanwhile still
 however yet also then now but and so following despite with without for from over under by last earlier
 later today yesterday dans après avant pendant lors depuis alors mais puis""")
+# Words that open a sentence before its subject, alone: `Yet she did not ...`.
+_CONNECTIVES = _lexicon("yet but and so still then also now however meanwhile thus mais et puis alors")
 _PROPER_RE = re.compile(rf"[{_UPPER}](?<=[a-z,;] [{_UPPER}])[\w'’-]+")
 _NEXT_WORD = re.compile(r"(?:'s|’s)?\s+(\w+)")
 # `he` and `she`, capitalized or not, found from their last letter (see `_NAME_RE`).
@@ -760,6 +784,7 @@ def _name_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
+_PARTY_STATE = re.compile(r"[RDI]-[A-Z]")  # `Sen. Chuck Grassley (R-Iowa)`: a party and a state
 _PARTICLES = frozenset({"de", "van", "von", "der", "du", "al", "bin", "da", "di", "del", "la", "le"})
 
 
@@ -779,6 +804,11 @@ def _person_name(phrase: str) -> tuple[int, str | None, tuple[str, ...], bool] |
     while k < len(parts) and (parts[k][2].rstrip(".") in _NOT_NAMES or (
             parts[k][2] not in _TITLES and parts[k][2].rstrip(".") in _ROLES)):
         k += 1
+    for j in range(len(parts) - 2, k, -1):  # `Florida Sen. Marco Rubio`, `Senate Majority Leader Mitch McConnell`
+        low = parts[j][2]
+        if low in _OFFICES or (low in _TITLES and low not in _MALE_TITLES | _FEMALE_TITLES):
+            k = j if low in _TITLES else j + 1  # (not `But Mr. Gardiner`: a sentence's first word, in a novel)
+            break
     titled = False
     gender = None
     first = k
@@ -794,11 +824,11 @@ def _person_name(phrase: str) -> tuple[int, str | None, tuple[str, ...], bool] |
             low = low[:-2] if low.endswith("'s") else low[:-1]
         if low in _PARTICLES or low == "i" or (len(low) <= 2 and low.endswith(".")):
             continue  # `Morel I think`: the pronoun is no part of the name
-        if not _CAP.match(word) or (word.isupper() and len(word) > 1):
-            return None  # `NATO`, `CHARLOTTE —`: acronyms and datelines
+        if not _CAP.match(word) or (word.isupper() and len(word) > 1) or _PARTY_STATE.match(word):
+            return None  # `NATO`, `CHARLOTTE —`: acronyms and datelines; `(R-Iowa)`
         words.append(low.rstrip("."))
-    if not words or (not titled and words[-1] in _ORG_WORDS):
-        return None
+    if not words or len(words) > 5 or (not titled and (words[-1] in _ORG_WORDS or " ".join(words) in _PLACES)):
+        return None  # (nor a title-case headline: `Chuck Grassley Compares Trump’s Remark To ...`)
     if gender is None:
         gender = "f" if words[0] in _FEMALE_NAMES else "m" if words[0] in _MALE_NAMES else None
     return parts[first][0], gender, tuple(words), titled
@@ -806,12 +836,13 @@ def _person_name(phrase: str) -> tuple[int, str | None, tuple[str, ...], bool] |
 
 # A run of capitalized words, with the particles of a name: `Bill de Blasio`.
 _CAP_RUN = rf"[{_UPPER}][\w'’-]+(?:\s+(?:(?:{'|'.join(sorted(_PARTICLES))})\s+)?[{_UPPER}][\w'’-]+)*"
+_APPOSED = re.compile(rf",\s+({_CAP_RUN})")  # a name in apposition after a description
 _NAMES_SEEN: dict[str, tuple[int, str | None, tuple[str, ...], bool] | None] = {}
 # Relatives who share a person's surname, and the title they go by: `her mother` is Mrs. Morel.
 _KIN_TITLES = {"wife": "mrs", "lady": "mrs", "mother": "mrs", "husband": "mr", "father": "mr"}
 _POSSESSIVES = _lexicon("his her their its our my your son sa ses leur leurs")
 _ARTICLES = _lexicon("the a an his her their its our my your le la les un une son sa ses leur leurs")
-_NOT_SOURCES = _ARTICLES | frozenset(_PRONOUNS) | {"it"}
+_NOT_SOURCES = _DETERMINERS | frozenset(_PRONOUNS) | {"it"}  # nor `some Republicans`: no `he` or `she`
 
 
 def _adverb(toks: list[_Tok], k: int) -> bool:
@@ -839,6 +870,21 @@ def _preposition_on(toks: list[_Tok], k: int) -> bool:
 def _clause_after(toks: list[_Tok], verb: int, most: int) -> bool:
     """Whether a speech verb goes on with what was said (`insisted that ...`) rather than ending the tag."""
     return len(toks) - verb > most or any(t.low in ("that", "que") for t in toks[verb:])
+
+
+def _initial(toks: list[_Tok], k: int) -> bool:
+    """A middle initial between two capitalized words: `James A. Baker`."""
+    return len(toks[k].text) == 2 and toks[k].text[1] == "." and toks[k].text[0].isupper() and 0 < k < len(toks) - 1 \
+        and _is_cap(toks[k + 1])
+
+
+def _before_apposition(toks: list[_Tok], hit: tuple[int, int, int]) -> list[_Tok]:
+    """A tag `says Dante Scala, a professor at ...` up to its name: the apposition is no clause that goes on."""
+    a, b, verb = hit
+    if a > verb and b + 2 < len(toks) and toks[b + 1].text == "," and toks[b + 2].low not in ("that", "and", "but") \
+            and not toks[b + 2].low.endswith("ing") and not any(t.text in "“\"" for t in toks[b + 1:]):
+        return toks[:b + 1]
+    return toks
 
 
 def _after_parenthesis(toks: list[_Tok], k: int) -> int:
@@ -908,16 +954,24 @@ class _Cue:
                 if not w.text[0].isalnum() or w.low in _STOP_NP or (
                         (self.is_verb(w) or _put_it(toks, j)) and j > i + 1):
                     break
-                if (w.low.endswith("ly") or w.low in _AUX) and j > i + 1:  # `cried his wife impatiently`
-                    break
+                if ((w.low.endswith("ly") or w.low in _AUX) and j > i + 1) or w.low in _VERB_AUX:
+                    break  # `cried his wife impatiently`, `“...” that was reported`
                 if w.low in _PREPOSITIONS and w.low not in ("of", "for", "de", "du", "des", "d'"):
                     break
                 j += 1
             return (i, j - 1) if j > i + 1 else None
         if t.low in _TITLES or _is_cap(t):
-            while j + 1 < len(toks) and (_is_cap(toks[j + 1]) or toks[j + 1].low in ("de", "van", "von", "le", "la",
-                                                                                     "du", "der", "al", "bin")):
-                j += 1
+            while j + 1 < len(toks):
+                if _is_cap(toks[j + 1]) or toks[j + 1].low in ("de", "van", "von", "le", "la", "du", "der", "al",
+                                                               "bin") or _initial(toks, j + 1):
+                    j += 1
+                    continue
+                # `Texas delegate Bill Eastland`, `Democratic presidential candidate Sen. Bernie Sanders`
+                k = next((k for k in range(j + 1, min(j + 4, len(toks) - 1)) if toks[k].low in _PERSON_NOUNS), None)
+                if k is None or not _is_cap(toks[k + 1]) or not all(
+                        w.text.isalpha() and w.text.islower() for w in toks[j + 1:k + 1]):
+                    break
+                j = k + 1
             while j > i and not _is_cap(toks[j]):
                 j -= 1
             return i, j
@@ -932,9 +986,9 @@ class _Cue:
             return i, i
         if t.text == "," and i >= 2:  # Clinton, the Democratic nominee, said
             k = i - 1
-            while k >= 0 and toks[k].text != "," and i - k < 14:
+            while k >= 0 and toks[k].text != "," and i - k < 22:
                 k -= 1
-            if k > 0 and toks[k].text == "," and _is_cap(toks[k - 1]):
+            if k > 0 and toks[k].text == "," and _is_cap(toks[k - 1]) and toks[k + 1].low not in _VERB_AUX:
                 return self.backward_np(toks, k - 1)
             return None
         if not t.text[0].isalnum():
@@ -965,6 +1019,9 @@ class _Cue:
         j = max(j, 0)
         if j > i or toks[j].low in _PREPOSITIONS or toks[i].low in _FUNCTION_WORDS:
             return None
+        if any(w.low in _VERB_AUX or w.low.endswith("n't") for w in toks[j:i + 1]) or (
+                j < i and toks[j].low in _POSSESSIVES and toks[j + 1].low in _PREPOSITIONS):
+            return None  # `the areas that were hacked suggested`, `accused her of making racist remarks`
         return j, i
 
     def after_quote(self, toks: list[_Tok]) -> tuple[int, int, int] | None:
@@ -976,6 +1033,9 @@ class _Cue:
             i += 1
         if i >= len(toks):
             return None
+        if toks[i].text == "according" and i + 2 < len(toks) and toks[i + 1].low == "to":  # `, according to X.`
+            np = self.forward_np(toks, i + 2)
+            return (np[0], np[1], i) if np is not None else None
         if toks[i].low == "was" and i + 1 < len(toks) and _is_cap(toks[i + 1]):  # `“...” was Anne's answer`
             j = i + 1
             while j + 1 < len(toks) and _is_cap(toks[j + 1]) and not toks[j].low.endswith("'s"):
@@ -985,33 +1045,45 @@ class _Cue:
                 return i + 1, j, j
         if toks[i].low == "it" and i + 1 < len(toks) and self.is_verb(toks[i + 1]):
             return i, i, i + 1  # `, it added`: the paper or the report quoted last
-        if any(t.text in "—–―" for t in toks[:i]) and _is_cap(toks[i]):  # `“...” ― Ariana Huichapa`
+        if any(t.text in "—–―-" for t in toks[:i]) and _is_cap(toks[i]):  # `“...” ― Ariana Huichapa`, `- Sanders.`
             np = self.forward_np(toks, i)
             if np is not None and (np[1] + 1 == len(toks) or toks[np[1] + 1].text in ".,"):
                 return np[0], np[1], np[1]
         # inverted: said X / a déclaré X / dit-il
         j = i
-        while j < len(toks) and (toks[j].low in _AUX or _adverb(toks, j)) and not self.is_verb(toks[j]):
+        while j < len(toks) and ((toks[j].low in _AUX and toks[j].text.islower()) or _adverb(toks, j)) \
+                and not self.is_verb(toks[j]):  # (not `Will` of `“...,” Will wrote`)
             j += 1
         if j < len(toks) and self.is_verb(toks[j]) and j - i <= 2:
             if self.inverted_pronoun(toks[j]) or re.search(r"-t-(il|elle|on)$", toks[i].low):
                 return -1, j, i
             np = self.forward_np(toks, j + 1)
             if np is not None and toks[np[0]].low not in ("that", "this", "it", "que", "qu'") \
-                    and not toks[j].low.startswith(("told", "tell")):  # `adding that ...`, `told The Post`
+                    and not toks[j].low.startswith(("told", "tell")) and not (
+                        toks[j].low.endswith("ing") and toks[np[0]].low in _DETERMINERS):
+                # not `adding that ...`, `told The Post`, `saying the city is fine`
                 return np[0], np[1], j
             return None
         np = self.forward_np(toks, i)
         if np is None:
             return None
         k = _after_parenthesis(toks, np[1] + 1)  # Rep. Elijah E. Cummings (D-Md.) said
+        if k + 1 < len(toks) and toks[k].low == "and" and (other := self.forward_np(toks, k + 1)) is not None \
+                and toks[other[0]].low not in _PRONOUNS:
+            k = _after_parenthesis(toks, other[1] + 1)  # `Phil Berger and Tim Moore, both Republicans, said`
+        if k < len(toks) and toks[k].low in ("in", "at", "from", "on", "with") and toks[np[0]].low in _DETERMINERS:
+            place = self.forward_np(toks, k + 1)  # `a Democratic staffer in the room wondered`
+            if place is not None and toks[place[0]].low not in _PRONOUNS:
+                k = place[1] + 1
         for _ in range(2):  # X, the Republican attorney general of Oklahoma, one of the states suing, said
             if k < len(toks) and toks[k].text == ",":
                 k2 = k + 1
-                while k2 < len(toks) and toks[k2].text != "," and k2 - k < 14:
+                while k2 < len(toks) and toks[k2].text != "," and k2 - k < 22:
                     k2 += 1
                 if k2 < len(toks) and toks[k2].text == ",":
                     k = k2 + 1
+                    if k < len(toks) and not (self.is_verb(toks[k]) or toks[k].low in _AUX or _adverb(toks, k)):
+                        k = k2  # a second apposition
         while k < len(toks) and (toks[k].low in _AUX or _adverb(toks, k)) and not self.is_verb(toks[k]):
             k += 1
         if k < len(toks) and (self.is_verb(toks[k]) or _put_it(toks, k)) and k - np[1] <= 30:
@@ -1021,12 +1093,22 @@ class _Cue:
     def subject(self, toks: list[_Tok], proper: set[str]) -> tuple[int, int] | None:
         """The subject of a sentence, after an introductory phrase (`In July, Gingrich dismissed ...`), when it
         names someone: a pronoun, a person noun, or a capitalized word found capitalized mid-sentence too."""
-        i = 0
-        for _ in range(2):
-            if i < len(toks) and (toks[i].low in _INTRO or toks[i].low.endswith(("ing", "ly"))):
-                # `In July, Gingrich ...`; `Then Mrs. Honeychurch opened her door and said:`
+        dash = next((k for k, t in enumerate(toks[:9]) if t.text in ("—", "–", "-", "--")), 0)
+        i = dash + 1 if dash and all(t.text[0].isupper() or t.text in ",.()" for t in toks[:dash]) and (
+            toks[1].text == "(" or (toks[0].text.isupper() and len(toks[0].text) > 1)) else 0
+        for _ in range(2):  # after a dateline, `WASHINGTON (AP) —`
+            if i < len(toks) and toks[i].low in _CONNECTIVES:  # `Then Mrs. Honeychurch opened her door and said:`
+                i += 2 if i + 1 < len(toks) and toks[i + 1].text == "," else 1
+            elif i < len(toks) and (toks[i].low in _INTRO or toks[i].low.endswith(("ing", "ly"))):
+                # `In July, Gingrich ...`
                 i = next((k + 1 for k in range(i + 1, min(len(toks), i + 25)) if toks[k].text == ","), i + 1)
+            elif (ago := next((k for k in range(i + 1, min(i + 5, len(toks) - 1)) if toks[k].low == "ago"), 0)) \
+                    and toks[ago + 1].text == ",":
+                i = ago + 2  # `Eight years ago, he ...`
         np = self.forward_np(toks, i)
+        if np is not None and 1 < i < np[1] + 2 < len(toks) and toks[i - 1].text == "," and _is_cap(toks[i - 2]) \
+                and toks[np[1] + 1].text == ",":
+            np = self.forward_np(toks, np[1] + 2)  # `Speaking in Salem, New Hampshire, Trump said`: not the state
         if np is None or np[1] + 2 >= len(toks):
             return None
         words = toks[np[0]:np[1] + 1]
@@ -1039,8 +1121,10 @@ class _Cue:
                 if w.low in _PREPOSITIONS or w.low in _AUX or w.low.endswith("ed") or _adverb(toks, k):
                     break
                 core.append(w)
-            if any(w.low in _PERSON_NOUNS or w.low in _GROUP_NOUNS for w in core) or (
-                    first not in _POSSESSIVES and any(_is_cap(w) for w in core)):
+            heads = [k for k, w in enumerate(core, np[0] + 1) if w.low in _PERSON_NOUNS or w.low in _GROUP_NOUNS]
+            if heads and toks[heads[-1] + 1].low not in _PREPOSITIONS:  # `The former president spoke hours after`
+                return np[0], heads[-1]
+            if heads or (first not in _POSSESSIVES and any(_is_cap(w) for w in core)):
                 return np
             return None
         if first in _PRONOUNS or any(_is_cap(w) for w in words[1:]) or first in proper or first in _FIRST_NAMES \
@@ -1059,16 +1143,22 @@ class _Cue:
                     return np[0], np[1], k
                 continue
             if t.low in _SPEECH_NOUNS and k > 0 and toks[k - 1].low.endswith("'s") and _is_cap(toks[k - 1]):
+                outer = self.last_verb(toks[:k - 1]) if k + 1 == len(toks) or toks[k + 1].low not in ("that", "of") \
+                    else None
+                if outer is not None and "," not in (w.text for w in toks[outer[2]:k]):
+                    return outer  # `Ryan called Trump's remarks “racist”`: the quote is Ryan's word for them
                 return k - 1, k - 1, k  # `Trump’s claim that there have been “thousands of shootings”`
             if not (self.is_verb(t) or _put_it(toks, k) or (k == 0 and t.low in _SAID)) or (
-                    strong_only and t.low in _THOUGHT):  # `Said Comey, “...”`
-                continue
+                    strong_only and t.low in _THOUGHT) or (k > 0 and toks[k - 1].low in _ARTICLES):
+                continue  # `Said Comey, “...”`; not the noun of `his claims were “sarcasm”`
             if self.inverted_pronoun(t):
                 return -1, k, k
             participle = t.low.endswith("ing")
             b = k - 1
             if participle and b >= 1 and _put_it(toks, b - 1):
                 b -= 2  # `went on saying`: `on` is no one
+            if b >= 1 and toks[b].low == "to" and toks[b - 1].low.endswith("ed") and t.low in ("say", "ask", "add"):
+                b -= 2  # `Mr. Trump was prompted to say`
             while b >= 0 and (toks[b].low in _AUX or _adverb(toks, b) or (participle and toks[b].low in _ASPECT)):
                 b -= 1
             if participle and b >= 0 and toks[b].text == ",":
@@ -1082,13 +1172,20 @@ class _Cue:
                 np = None  # `Protesters marching through the streets chanted`: not the streets
             if np is not None and participle and not _is_cap(toks[np[0]]) and toks[np[0]].low not in _PRONOUNS:
                 return None  # `Sanders started out their ninth debate saying “...”`: not the debate
+            if np is not None and participle and np[0] > 0 and toks[np[0] - 1].low in ("to", "in", "at", "on"):
+                continue  # `Thiel wrote in a statement to Wired explaining`: Thiel, who wrote
             if np is not None and (b == k - 1 or toks[b].text != ","):
                 if t.low in _NAMING:  # `Trump said that Clinton described it as “...”`: Trump says so
                     outer = self.last_verb(toks[:np[0]])
-                    if outer is not None and any(w.low == "that" for w in toks[outer[2]:np[0]]):
+                    if outer is not None and toks[outer[2]].low in _SAID and any(
+                            w.low == "that" for w in toks[outer[2]:np[0]]):  # not `uttering charges that X called`
                         return outer
                 return np[0], np[1], k
             np = self.forward_np(toks, k + 2 if _put_it(toks, k) else k + 1)  # `went on Ada`, not `on`
+            if np is not None and toks[np[0]].low == "on" and t.low in _EN_CUES:
+                np = None  # `adding on climate change matters, “...”`: the preposition, not the French pronoun
+            if np is not None and toks[np[1]].low.endswith("'s"):
+                np = None  # `said Trump's messages have given “...”`: whose messages, not who says
             if np is not None and toks[np[0]].low not in _DETERMINERS | {"it", "that"} and not t.low.startswith(
                     _OBJECT_VERBS) and t.low not in _NAMING:  # `telling O'Reilly that` names who hears it
                 return np[0], np[1], k
@@ -1149,6 +1246,7 @@ class _Extractor:
         self.chain: dict[int, Who | None] = {}  # pronoun start -> the person it stands for
         self.talkers: set[int] = set()  # persons a speech tag names
         self.keys: dict[Who, int | str] = {}  # speaker -> person, or words (`_key`)
+        self.shared: set[str] = set()  # in news, surnames of a man and a woman: `Clinton` tells no gender
 
     # -- people ------------------------------------------------------------------------------------
     def _mention(self, toks: list[_Tok], a: int, b: int) -> Who:
@@ -1249,7 +1347,8 @@ class _Extractor:
                 last[:-1] in speaking or (last.endswith("es") and last[:-2] in speaking))
 
         found_people = [c[:5] for c in candidates if (c[5] or (
-            any(w in speaking for w in c[3]) and (len(c[3]) > 1 or c[3][0] in proper) and not place(c[1]))) and
+            any(w in speaking for w in c[3]) and (len(c[3]) > 1 or c[3][0] in proper or (
+                c[3][0] not in _GROUP_NOUNS and not self._common(c[1]))) and not place(c[1]))) and
             not family(c[0], c[3])]
         persons: list[list] = []  # name words, gender, last seen, he-votes, she-votes, titles
         index: dict[str, list[int]] = {}
@@ -1287,6 +1386,12 @@ class _Extractor:
                 # news names many more people around each one than a novel does
                 persons[pid][3 if m.group(1) else 4] += (self.dialogue if m.group().lower() in _OBJECTS else 2)
         self.genders = [p[1] or ("m" if p[3] > 2 * p[4] else "f" if p[4] > 2 * p[3] else None) for p in persons]
+        if not self.dialogue:
+            seen: dict[str, str] = {}
+            for (words, *_), gender in zip(persons, self.genders, strict=True):
+                for w in words if gender is not None else ():
+                    if seen.setdefault(w, gender) != gender:
+                        self.shared.add(w)
         self.names = [p[0] for p in persons]
         self.name_index = index
         self.people = people
@@ -1294,7 +1399,7 @@ class _Extractor:
         # named speakers in text order, whom a news story's `he said` goes on with
         self.sources = [] if self.dialogue else sorted(
             (w[1], w) for w in speakers if w is not None and w[0].split()[0].lower() not in _NOT_SOURCES
-            and self._person(w) is not None)
+            and w[0].split()[-1].lower() not in _GROUP_NOUNS and self._person(w) is not None)
         self.pronouns = list(_outside(((m.start(1), m.end(), "m") if m.group(1) else (m.start(2), m.end(), "f")
                                        for m in _SUBJECT.finditer(text)), quoted))
         self.pronoun_starts = [p[0] for p in self.pronouns]
@@ -1362,8 +1467,11 @@ class _Extractor:
         if len(words) == 2 and words[0] == "the" and words[1] in _TITLES:  # `the Colonel`: the last one named
             k = bisect_left(self.starts, start) - 1
             while k >= 0 and start - self.people[k][0] < 20000:
-                if self.people[k][1].lower().startswith(words[1]):
-                    return self.people[k][1], self.people[k][0], self.people[k][2]
+                s, named, e, _ = self.people[k]
+                before = self.text[max(0, s - 30):s].split()[-1:]
+                body = bool(before) and _CAP.match(before[0]) is not None and before[0][-1].isalnum()
+                if named.lower().startswith(words[1]) and not body:  # not `World Bank President Jim Yong Kim`
+                    return named, s, e
                 k -= 1
             return who
         if len(words) == 1 and words[0] in _PRONOUNS:
@@ -1378,6 +1486,9 @@ class _Extractor:
             return who
         head = next((w for w in words[1:4] if w in _PERSON_NOUNS), None)
         if head is not None:  # `Natalia Sedova, the widow of Leon Trotsky`, `Mayor Bill de Blasio` ... `the widow`
+            apposed = _APPOSED.match(self.text, who[2])
+            if apposed is not None and self._name(apposed.group(1)) is not None:  # `his wife, Gabriela Lazar,`
+                return apposed.group(1), apposed.start(1), apposed.end(1)
             named = None
             for m in re.finditer(rf"({_CAP_RUN}),\s+(?:[\w'’]+\s+){{0,3}}(?:l['’])?{head}\b|\b(?i:{head})\s+"
                                  rf"({_CAP_RUN})", self.text[max(0, start - 20000):start]):
@@ -1388,10 +1499,18 @@ class _Extractor:
             if named is not None:
                 offset, k = max(0, start - 20000), named.lastindex
                 return named.group(k), offset + named.start(k), offset + named.end(k)
-        found = self._antecedent(start, want)
+            if not self.dialogue and any(w in _ANONYMOUS for w in words[1:4]):
+                return who  # news: `a Republican committee aide ... the aide said`, someone the story does not name
+        at = start
+        if not self.dialogue and len(words) == 1 and self.text[:start].rstrip().endswith(","):
+            # `Also, Trump is no conservative, he said`: whoever `he` is, not someone of the words he reports
+            comma = self.text.rindex(",", 0, start)
+            at = max([max(0, comma - 600), self.text.rfind(",", max(0, comma - 600), comma),
+                      *(m.end() for m in _BREAK_RE.finditer(self.text, max(0, comma - 600), comma))])
+        found = self._antecedent(at, want)
         if not self.dialogue and len(words) == 1:  # news: `he said` goes on with the last one quoted
             k = bisect_left(self.sources, (start,)) - 1
-            while k >= 0 and self._gender_of(self.sources[k][1]) not in (want, None):
+            while k >= 0 and self._mention_gender(self.sources[k][1]) not in (want, None):
                 k -= 1
             if k >= 0 and (found is None or found[1] < self.sources[k][0]):
                 return self.sources[k][1]
@@ -1435,6 +1554,8 @@ class _Extractor:
         ranked = []
         for s, e, pid, who in group:
             g = self.genders[pid] if pid >= 0 else who
+            if pid >= 0 and who[0].lower() in self.shared:
+                g = None  # `Clinton`, in a story about Bill and Hillary Clinton
             if want is not None and g is not None and g != want:
                 continue
             possessive = self.text.startswith(("'s", "’s"), e)
@@ -1466,14 +1587,16 @@ class _Extractor:
         # `“... for him.” She says it underscores that ...` is the next sentence, not an attribution
         next_sentence = text[span.end - 1:span.end] == "." and bool(after) and _is_cap(after[0])
         hit = self.cue.after_quote(after)
-        if hit is not None and not (next_sentence and _clause_after(after, hit[2], 6)):
+        if hit is not None and not (next_sentence and _clause_after(after, hit[2], 3)):
             return self._speaker(after, hit)
-        if not next_sentence:  # `“...,” in sharp contrast to previous years, says Dante Scala, a professor.`
+        if not (text[span.end - 1:span.end] in (".", "?", "!") and after and after[0].text[0].isupper()):
+            # `“...,” in sharp contrast to previous years, says Dante Scala, a professor.`
             for c in (k for k, t in enumerate(after) if t.text == "," and k > 0):
-                hit = self.cue.after_quote(after[c:])
-                if hit is not None and hit[0] >= 0 and not _clause_after(after[c:], hit[2], 12):
-                    return self._speaker(after[c:], hit)
-        if span.end == pe or text[span.close:pe].strip() == "":  # `“...”` then a line `- Clinton.`
+                tag = after[c:]
+                hit = self.cue.after_quote(tag)
+                if hit is not None and hit[0] >= 0 and not _clause_after(_before_apposition(tag, hit), hit[2], 12):
+                    return self._speaker(tag, hit)
+        if span.open == ps and (span.end == pe or text[span.close:pe].strip() == ""):  # `“...”` then `- Clinton.`
             k = bisect_right(self.para_starts, span.close)
             if k < len(self.paras) and text[self.paras[k][0]] in "-—–―" and self.paras[k][1] - self.paras[k][0] < 80:
                 toks = _tokens(text, *self.paras[k])
@@ -1487,10 +1610,20 @@ class _Extractor:
         hit = self.cue.last_verb(toks)
         if hit is not None:
             return self._speaker(toks, hit)
+        if len(toks) > 1 and toks[-1].text == ":" and _is_cap(toks[-2]):  # `- Philip Bump: “...”`
+            j = len(toks) - 2
+            while j > 0 and _is_cap(toks[j - 1]):
+                j -= 1
+            if (j == 0 or toks[j - 1].text in "-—–") and self._name(text[toks[j].start:toks[-2].end]) is not None:
+                return self._mention(toks, j, len(toks) - 2)
         if len(after) < 12:  # `“...” That is what Trump said.`
             hit = self.cue.last_verb(after)
             if hit is not None and after[hit[2]].low in _SAID and not _clause_after(after, hit[2], 4):
                 return self._speaker(after, hit)
+        if not next_sentence and len(after) > 8:
+            found = self._tail_tag(span, para, next_open)
+            if found is not None:
+                return found
         if len(sentence) > 1:  # `Trump openly admires Putin as a “strong leader”`: the clause's subject
             np = self.cue.subject(sentence, self._proper())
             if np is not None:
@@ -1507,6 +1640,27 @@ class _Extractor:
                     hit = self.cue.last_verb(toks, strong_only=False)
                     if hit is not None:
                         return self._speaker(toks, hit)
+        return None
+
+    def _tail_tag(self, span: _Span, para: tuple[int, int], next_open: int) -> Who | None:
+        """The tag that ends the quote's sentence, past the words after the quote: `“...” appeals to voters who
+        ..., said Alan Abramowitz, a demographer.`"""
+        if self.text[span.end - 1] in ".?!":
+            return None  # the quote ended its sentence
+        end = next((b for a, b in _sentences(self.text, *para) if b > span.close), para[1])
+        toks = _tokens(self.text, span.close, min(end, next_open))
+        last = len(toks)
+        while last > 0 and toks[last - 1].text in ".!?":
+            last -= 1
+        for k in range(last - 1, 0, -1):
+            if toks[k].text != ",":
+                continue
+            tail = toks[k:last]
+            if len(tail) > 25:
+                return None
+            hit = self.cue.after_quote(tail)
+            if hit is not None and hit[0] >= 0 and not _clause_after(_before_apposition(tail, hit), hit[2], 8):
+                return self._speaker(tail, hit)
         return None
 
     def _headline_speaker(self, span: _Span, para: tuple[int, int]) -> Who | None:
@@ -1862,6 +2016,12 @@ class _Extractor:
         """The gender of the person a speaker names, when it is known."""
         pid = self._person(who)
         return self.genders[pid] if pid is not None else None
+
+    def _mention_gender(self, who: Who) -> str | None:
+        """The gender a mention tells: none for a bare surname that a man and a woman of the story share."""
+        if who[0].lower() in self.shared:
+            return None
+        return self._gender_of(who)
 
     def _addressed(self, group: list[_Span], known: bool = True) -> list[Who]:
         """The persons a paragraph's quotes call by name: `How, Helen?`, `Mr. Darcy, you are wrong.`"""
