@@ -17,7 +17,7 @@ Matching:
   covers mostly a mixed Content is left out of both counts.
 - speaker accuracy is counted over gold direct quotations that an extracted quotation overlaps.
   PolNeAR: the predicted speaker is right when its span overlaps the gold Source span, or it shares a
-  name word (a capitalized word of 3+ letters that is not a title) with the Source text, or, when the
+  name word (a capitalized word of 3+ letters that is not a title nor a pronoun) with the Source text, or, when the
   Source is a pronoun or description without a name, with the nearest earlier Source that has one.
   PDNC: right when the predicted string (case folded, titles kept) equals the main name or an alias of
   the gold character, or its name words are all in one of that character's aliases and in no other
@@ -49,6 +49,9 @@ _MARKS = re.compile(r"[\"“”«»„]|''")
 _TITLE_WORDS = {"mr", "mrs", "ms", "miss", "dr", "sir", "lady", "lord", "the", "sen", "gov", "rep", "president",
                 "senator", "governor", "mme", "madame", "monsieur", "mlle", "colonel", "captain", "general"}
 _NAME_WORD = re.compile(r"\b[A-ZÀ-Þ][\w'’-]{2,}")
+# Pronouns a sentence may start with (`She said`): no name words, so the Source falls back to the earlier one.
+_PRONOUN_WORDS = {"she", "they", "his", "her", "hers", "him", "them", "their", "its", "our", "you", "your", "who",
+                  "whom"}
 
 Span = tuple[int, int]
 
@@ -218,7 +221,7 @@ def _match(gold: list[Span], pred: list[Span], exact: bool) -> dict[int, int]:
 
 
 def _names(s: str) -> set[str]:
-    return {w.lower().rstrip("’'s") for w in _NAME_WORD.findall(s) if w.lower() not in _TITLE_WORDS}
+    return {w.lower().rstrip("’'s") for w in _NAME_WORD.findall(s) if w.lower() not in _TITLE_WORDS | _PRONOUN_WORDS}
 
 
 def polnear_speaker_ok(gold: Gold, source: Span, pred: Quotation) -> bool:
