@@ -413,6 +413,11 @@ def test_a_lone_kicker_or_a_table_of_figures_is_not_an_interview() -> None:
                      "that the election was rigged", "Trump", id="told-that"),
         pytest.param("The election was rigged, Trump said on Monday.",
                      "The election was rigged", "Trump", id="clause-then-attribution"),
+        pytest.param("In any case, Clinton said, the party would win in November.",
+                     "In any case, Clinton said, the party would win in November", "Clinton",
+                     id="attribution-inside-the-clause"),
+        pytest.param("The party would win in November, said Clinton, who spoke in Ohio.",
+                     "The party would win in November", "Clinton", id="attribution-then-who"),
         pytest.param("According to Clinton, the party will win in November.",
                      "the party will win in November", "Clinton", id="according-to"),
         pytest.param("Selon Mme Sedova, le journaliste a inventé ces mots.",
@@ -423,6 +428,11 @@ def test_a_lone_kicker_or_a_table_of_figures_is_not_an_interview() -> None:
 )
 def test_indirect_attributions(text: str, content: str, speaker: str) -> None:
     assert said(text) == [("indirect", content, speaker)]
+
+
+def test_reported_speech_ends_before_two_apostrophes() -> None:
+    text = "Clinton said the party would win in November. ''We will,'' she added."
+    assert said(text) == [("indirect", "the party would win in November", "Clinton"), ("direct", "We will,", "Clinton")]
 
 
 def test_reported_speech_can_be_left_out() -> None:

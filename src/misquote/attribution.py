@@ -101,9 +101,10 @@ _VIEWS = ("-2", "-1", "1", "2", "pc", "pa", "nc")
 _CATS = ("p", "r", "cl", "cr", "lt", "rc", "lc", "sc", "q", "s", "kk", "kn")
 _CAT_VALUES = 100  # values of a categorical feature, from 0
 
-# Token flags, one bit each, used by the sentence-level features; the last four find where sentences end:
+# Token flags, one bit each, used by the sentence-level features; _END to _UPPER find where sentences end:
 # after a period, `!`, `?` or `…` (and a closing mark), before a capital or digit (or an opening mark).
-_CUE, _COMMA, _THAT, _OPEN, _CLOSE, _STRAIGHT, _END, _CLOSER, _OPENER, _UPPER = (1 << b for b in range(10))
+# _APOSTROPHE finds the two that stand for a straight double mark.
+_CUE, _COMMA, _THAT, _OPEN, _CLOSE, _STRAIGHT, _END, _CLOSER, _OPENER, _UPPER, _APOSTROPHE = (1 << b for b in range(11))
 
 
 _SHAPES = str.maketrans(dict.fromkeys("abcdefghijklmnopqrstuvwxyz0123456789", "x") | dict.fromkeys(
@@ -136,8 +137,8 @@ def _kind(low: str, word: str) -> str:
 # Flags of marks and words (besides _CUE and _UPPER, which come from the kind and the first letter).
 _FLAGS = {",": _COMMA, ":": _THAT, "that": _THAT, '"': _STRAIGHT | _CLOSER | _OPENER, "“": _OPEN | _OPENER,
           "«": _OPEN | _OPENER, "„": _OPEN | _OPENER, "”": _CLOSE | _CLOSER, "»": _CLOSE | _CLOSER,
-          "’": _CLOSER, ")": _CLOSER, "]": _CLOSER, "‘": _OPENER, "(": _OPENER, "[": _OPENER} | dict.fromkeys(
-    ".!?…", _END)
+          "’": _CLOSER, ")": _CLOSER, "]": _CLOSER, "‘": _OPENER, "(": _OPENER, "[": _OPENER,
+          "'": _APOSTROPHE} | dict.fromkeys(".!?…", _END)
 # The word class feature: thought verbs, titles and determiners.
 _CLASS = dict.fromkeys(_DETERMINERS, "c=det") | dict.fromkeys(_TITLES, "c=title") | dict.fromkeys(_THOUGHT, "c=thought")
 
@@ -152,10 +153,11 @@ class _Described(NamedTuple):
 
 
 def _describe(words: list[str]) -> _Described:
-    """The features, lower case forms, kinds and flags of word types."""
+    """The features, lower case forms, kinds and flags of word types. Every token has the feature `bias`: it
+    gives crfsuite, which has no bias of its own, a weight for how common each label is."""
     lows = [w.lower().replace("’", "'") for w in words]
     kinds = [_kind(low, w) for low, w in zip(lows, words, strict=True)]
-    own = [("w=" + low, "s3=" + low[-3:], "s2=" + low[-2:], "sh=" + _shape(w), "k=" + k, _CLASS.get(low, ""))
+    own = [("w=" + low, "s3=" + low[-3:], "s2=" + low[-2:], "sh=" + _shape(w), "k=" + k, _CLASS.get(low, ""), "bias")
            for w, low, k in zip(words, lows, kinds, strict=True)]
     flags = [_FLAGS.get(low, 0) | (_CUE if k == "cue" else 0) | (_UPPER if w[0].isupper() or w[0].isdigit() else 0)
              for w, low, k in zip(words, lows, kinds, strict=True)]
@@ -264,11 +266,17 @@ def _read(text: str, paragraphs: Sequence[Span], types: _Types) -> _Tokens:
     cued[unit_of[cue]] = True
     if not n:
         return _Tokens(words, ids, starts, ends, bounds, {}, {}, idx, cued)
+    # two apostrophes in a row stand for a straight double mark, as in the New York Times' ''...''
+    apostrophe = (flags & _APOSTROPHE) > 0
+    pair = apostrophe & _shift(apostrophe, -1) & (_shift(starts, -1) == ends)
+    flags |= np.where(pair, _STRAIGHT | _CLOSER | _OPENER, 0)
     # a sentence starts after an end mark and white space, at a capital, digit or opening mark
     end_mark = (flags & _END) > 0
-    after_end = _shift(end_mark, 1) | (_shift((flags & _CLOSER) > 0, 1) & _shift(end_mark, 2))
+    after_end = _shift(end_mark, 1) | (_shift((flags & _CLOSER) > 0, 1) & _shift(end_mark, 2)) | (
+        _shift(pair, 2) & _shift(end_mark, 3))
     upper = (flags & _UPPER) > 0
-    new_sent = after_end & (starts > _shift(ends, 1)) & (upper | ((flags & _OPENER) > 0) & _shift(upper, -1))
+    new_sent = after_end & (starts > _shift(ends, 1)) & (
+        upper | ((flags & _OPENER) > 0) & _shift(upper, -1) | pair & _shift(upper, -2))
     new_sent[bounds[:-1][sizes > 0]] = True
     sent_id = np.cumsum(new_sent) - 1
     sent_no = sent_id - sent_id[u_start]
