@@ -342,6 +342,17 @@ def _speakers_of(text: str, *starts: str) -> list[str | None]:
         "Mrs. Morel came down to the river with her daughter.", "“Is the ferry running?” asked Mrs. Morel.",
         "“Not today,” said Miss Morel.", "“Then we walk.”",
     ], ["Then we walk"], ["Mrs. Morel"], id="in-a-novel-mrs-and-miss-of-one-name-are-two-people"),
+    pytest.param([
+        "Olga Ross came down to the river with Mrs. Ross.", "“Is the ferry running?” asked Mrs. Ross.",
+        "“Not today,” said Olga.", "“Then we walk.”",
+    ], ["Then we walk"], ["Mrs. Ross"], id="in-a-novel-mrs-and-a-first-name-of-one-surname-are-two-people"),
+    pytest.param([
+        "Mr. Ross came in with Miss Ross. Ross looked out of the window.", "“Is the ferry running?” she asked.",
+        "“No,” said Ross.",
+    ], ["Is the ferry"], ["Miss Ross"], id="in-a-novel-a-bare-surname-is-the-man-of-the-name"),
+    pytest.param([
+        "Ivan Petrov came in. Ivan Petrov was tired. Ivan Petrov sat down.", "“Is the ferry running?” asked Petrov.",
+    ], ["Is the ferry"], ["Ivan Petrov"], id="in-a-novel-a-bare-surname-speaks-by-the-full-name"),
 ])
 def test_dialogue_turns(turns: list[str], starts: list[str], speakers: list[str]) -> None:
     """Each case is one rule of who speaks a turn, in a made-up conversation (see `_dialogue`)."""

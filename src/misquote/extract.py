@@ -309,7 +309,7 @@ samantha janet rachel alice marie jeanne françoise sophie camille julie louise 
 ekaterina sofia sonia tatiana vera nina lily edna daisy cecily sibyl gwendolen mildred evelyn martha
 georgiana louisa henrietta penelope caroline diana gwen kate nora polina blanche adèle ellen mae grace
 melanie loretta tiffany heather megan hannah olivia ava isabel sophia mia abigail madison chloe victoria
-katherine catharine kathryn katie kelly christina kristen erin jessica andrea rose rosie lucia marcia janice
+katherine katharine catharine kathryn katie kelly christina kristen erin jessica andrea rose rosie lucia marcia janice
 judith judy joan joanne joyce diane denise beverly teresa gloria rita doris frances marilyn debbie
 debra paula wendy stacy tracy valerie vanessa veronica virginia sally sylvia beatrice cecilia edith elsie
 ethel eliza elsa harriett maud maude mabel molly minnie peggy phoebe priscilla rebekah ruby susanna susannah
@@ -1352,7 +1352,7 @@ class _Extractor:
             any(w in speaking for w in c[3]) and (len(c[3]) > 1 or c[3][0] in proper or (
                 c[3][0] not in _GROUP_NOUNS and not self._common(c[1]))) and not place(c[1]))) and
             not family(c[0], c[3])]
-        persons: list[list] = []  # name words, gender, last seen, he-votes, she-votes, titles
+        persons: list[list] = []  # name words, gender, last seen, he-votes, she-votes, titles, `mrs bennet`, surnames
         index: dict[str, list[int]] = {}
         people: list[tuple[int, str, int, int]] = []
         plain: list[bool] = []  # the mention names its person unambiguously: its pronouns tell the gender
@@ -1360,11 +1360,11 @@ class _Extractor:
             # a novel's `Mrs. Morel` and `Miss Morel` are two people; news calls one `Sen. Warren` and `Ms. Warren`
             title = name.split(maxsplit=1)[0].lower().rstrip(".") if self.dialogue and len(name.split()) > 1 else ""
             title = title if title in _TITLES else ""
-            pid = self._same_person(words, gender, persons, index, title)
+            pid = self._same_person(words, gender, persons, index, title, self.dialogue)
             plain.append(pid is None or len(words) > 1 or len(index.get(words[0], ())) == 1)
             if pid is None:
                 pid = len(persons)
-                persons.append([set(words), gender, s, 0, 0, {title} - {""}])
+                persons.append([set(words), gender, s, 0, 0, {title} - {""}, set(), set()])
                 for w in words:
                     index.setdefault(w, []).append(pid)
             else:
@@ -1377,6 +1377,10 @@ class _Extractor:
                 person[2] = s
                 if title:
                     person[5].add(title)
+            if title and len(words) == 1:
+                persons[pid][6].add(f"{title} {words[0]}")
+            elif len(words) > 1:
+                persons[pid][7].add(words[-1])
             people.append((s, name, e, pid))
         for k, (_, _, e, pid) in enumerate(people):
             if not plain[k]:
@@ -1411,20 +1415,37 @@ class _Extractor:
 
     @staticmethod
     def _same_person(words: tuple[str, ...], gender: str | None, persons: list[list],
-                     index: dict[str, list[int]], title: str = "") -> int | None:
+                     index: dict[str, list[int]], title: str = "", novel: bool = False) -> int | None:
         """The person named last whose names hold these words (or are held by them), with no clash of gender, nor
-        of title: `Colonel Fitzwilliam` is not the person named `Mr. Fitzwilliam Darcy`."""
+        of title: `Colonel Fitzwilliam` is not the person named `Mr. Fitzwilliam Darcy`.
+
+        A novel's family shares a surname: `Mrs. Bennet` is not Elizabeth Bennet, but her own person unless
+        someone was written `Mrs. Bennet` before; `Elizabeth Bennet` is not `Mrs. Bennet`, and a bare `Bingley`
+        is the man of the name rather than his sister, named last."""
 
         def clash(person: list) -> bool:
+            if novel and person[5] == {"mrs"} and words[0] not in person[0] and title != "mrs":
+                return True  # `Elizabeth Bennet`, `Miss Bennet`: not `Mrs. Bennet`
+            if novel and title == "mrs" and len(words) == 1 and words[0] in person[7] and (
+                    f"{title} {words[0]}" not in person[6]):
+                return True  # `Mrs. Bennet`: not Elizabeth Bennet, nor Miss Bennet
             return (gender is not None and person[1] is not None and person[1] != gender) or bool(
                 title and person[5] and title not in person[5])
+
+        def rank(pid: int) -> tuple[bool, int]:
+            """The last named; in a novel, for a bare surname a man of the name first, for a full name one of the
+            same first name."""
+            person = persons[pid]
+            if len(words) > 1:
+                return novel and words[0] in person[0], person[2]
+            return novel and not title and person[1] == "m" and bool(person[5]), person[2]
 
         best = None
         for pid in index.get(words[0], ()):
             person = persons[pid]
             if clash(person):
                 continue
-            if all(w in person[0] for w in words) and (best is None or person[2] > persons[best][2]):
+            if all(w in person[0] for w in words) and (best is None or rank(pid) > rank(best)):
                 best = pid
         if best is not None:
             return best
@@ -1433,7 +1454,7 @@ class _Extractor:
                 person = persons[pid]
                 if clash(person):
                     continue
-                if person[0] <= set(words) and (best is None or person[2] > persons[best][2]):
+                if person[0] <= set(words) and (best is None or rank(pid) > rank(best)):
                     best = pid
         return best
 
@@ -1736,6 +1757,10 @@ class _Extractor:
                 s.speaker = interviewee
             s.speaker = self.resolve(s.speaker)
         self._conversations(spans)
+        if self.dialogue:
+            full = self._full_names()
+            for s in spans:
+                s.speaker = self._full_name(s.speaker, full)
         out = [Quotation(_span_text(text, s), s.start, s.end, "direct", *(s.speaker or (None, None, None)))
                for s in spans]
         out.extend(Quotation(_span_text(text, s), s.start, s.end, "mention") for s in mentions)
@@ -2013,6 +2038,37 @@ class _Extractor:
         if len(ids) > 1:  # `Morel`, when two people are so named: the one named last before
             return next((p[3] for p in reversed(self.people[max(0, k - 200):k]) if p[3] in ids), ids[-1])
         return ids[-1] if ids else None
+
+    def _full_names(self) -> dict[int, tuple[Who, str]]:
+        """Person -> the full name (no title, two words or more) the narration writes most for them, at least three
+        times, and its surname; not `Hotel Montoya`, nor `Pooh Bear`, whose words the text also writes in lower
+        case."""
+        forms: dict[int, Counter[str]] = {}
+        first: dict[str, Who] = {}
+        for s, named, e, pid in self.people:
+            key = " ".join(named.split())
+            parts = self._name(key)
+            if parts is not None and len(parts[2]) > 1 and not parts[3]:
+                forms.setdefault(pid, Counter())[key] += 1
+                first.setdefault(key, (named, s, e))
+        full: dict[int, tuple[Who, str]] = {}
+        for pid, counts in forms.items():
+            key, n = counts.most_common(1)[0]
+            if n >= 3 and not any(f" {w.lower()} " in self.text for w in key.split()):
+                full[pid] = first[key], self._name(key)[2][-1]  # type: ignore[index]
+        return full
+
+    def _full_name(self, who: Who | None, full: dict[int, tuple[Who, str]]) -> Who | None:
+        """A novel's speaker named by a bare surname, by their full name (`_full_names`): `Josiah Bounderby` for
+        `Bounderby`, `Ralph Denham` for `Denham`, as a family shares its surname. Not a first name (`Elizabeth` is
+        called so), nor a title's surname (`Lady Bertram` may be someone else than `Maria Bertram`)."""
+        if who is None:
+            return None
+        pid = self._person(who)
+        found = self._name(who[0])
+        if pid is None or pid not in full or found is None or found[3] or found[2] != (full[pid][1],):
+            return who
+        return full[pid][0]
 
     def _gender_of(self, who: Who) -> str | None:
         """The gender of the person a speaker names, when it is known."""
