@@ -592,3 +592,30 @@ def test_a_trie_of_words_matches_what_the_plain_alternation_matches():
     plain = re.compile(r"\b(?:" + "|".join(words) + r")\b")
     assert [m.span() for m in _words_re(words).finditer(text)] == [m.span() for m in plain.finditer(text)]
     assert _words_re(words).findall(text) == ["said", "says", "sa", "told", "tell", "Selon", "déclaré"]
+
+
+def test_an_untagged_quote_in_a_sentence_goes_to_its_subject() -> None:
+    text = ('Tom Baker spoke at noon. "We will win," he said.\n\n'
+            'Hours later, Maria Lopez backed the "new plan" in public.')
+    assert [q.speaker for q in quotations(text)] == ["Tom Baker", "Maria Lopez"]
+
+
+def test_an_untagged_quote_goes_to_the_nearest_subject_not_an_earlier_person() -> None:
+    text = '"We will win," said Tom Baker.\n\nEven if Tom Baker loses, Maria Lopez can still push for a "new vote."'
+    assert [q.speaker for q in quotations(text)] == ["Tom Baker", "Maria Lopez"]
+
+
+def test_an_untagged_quote_goes_to_a_subject_that_is_no_person() -> None:
+    text = '"We will win," said Tom Baker.\n\nA report on the count found "no evidence" of fraud.'
+    assert [q.speaker for q in quotations(text)] == ["Tom Baker", "A report"]
+
+
+@pytest.mark.parametrize("after", ["Maria Lopez fumed on Tuesday.", "Maria Lopez, the mayor, shot back with a grin."])
+def test_a_name_and_an_unknown_verb_after_a_quote_tag_it(after: str) -> None:
+    text = f'"We will win," said Tom Baker.\n\n"Prices will rise," {after}'
+    assert [q.speaker for q in quotations(text)] == ["Tom Baker", "Maria Lopez"]
+
+
+def test_a_name_after_an_unknown_verb_after_a_quote_tags_it() -> None:
+    text = '"We will win," said Tom Baker.\n\n"Prices will rise!" gushed Maria Lopez.'
+    assert [q.speaker for q in quotations(text)] == ["Tom Baker", "Maria Lopez"]

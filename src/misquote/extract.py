@@ -411,6 +411,12 @@ _CALLED_RE = re.compile(_NAME_RE.pattern + r"(?=[,!?.;—-]|$)")
 _INTRO = _lexicon("""in on at during after before while when as since though although meanwhile still
 however yet also then now but and so following despite with without for from over under by last earlier
 later today yesterday dans après avant pendant lors depuis alors mais puis""")
+# Who is named right after a quote, and a lower-case word (a verb, likely) after them, perhaps past an apposition.
+_PRONOUN_AFTER = re.compile(r"(he|she|they)\b")
+_INVERTED_AFTER = re.compile(r"[a-z]{3,} ")
+_VERB_AFTER = re.compile(r"(?:,[^,\n“”\"]{1,80},)?\s+[a-z]")
+# What ends a time phrase before the subject: `Two days ago, ...`, `Hours later, ...`.
+_AGO = frozenset({"ago", "later", "before", "earlier"})
 # Words that open a sentence before its subject, alone: `Yet she did not ...`.
 _CONNECTIVES = _lexicon("yet but and so still then also now however meanwhile thus mais et puis alors")
 _PROPER_RE = re.compile(rf"[{_UPPER}](?<=[a-z,;] [{_UPPER}])[\w'’-]+")
@@ -1090,9 +1096,10 @@ class _Cue:
             return np[0], np[1], k
         return None
 
-    def subject(self, toks: list[_Tok], proper: set[str]) -> tuple[int, int] | None:
+    def subject(self, toks: list[_Tok], proper: set[str], anyone: bool = False) -> tuple[int, int] | None:
         """The subject of a sentence, after an introductory phrase (`In July, Gingrich dismissed ...`), when it
-        names someone: a pronoun, a person noun, or a capitalized word found capitalized mid-sentence too."""
+        names someone: a pronoun, a person noun, or a capitalized word found capitalized mid-sentence too; with
+        `anyone`, whatever it is (`The report found`)."""
         dash = next((k for k, t in enumerate(toks[:9]) if t.text in ("—", "–", "-", "--")), 0)
         i = dash + 1 if dash and all(t.text[0].isupper() or t.text in ",.()" for t in toks[:dash]) and (
             toks[1].text == "(" or (toks[0].text.isupper() and len(toks[0].text) > 1)) else 0
@@ -1102,9 +1109,9 @@ class _Cue:
             elif i < len(toks) and (toks[i].low in _INTRO or toks[i].low.endswith(("ing", "ly"))):
                 # `In July, Gingrich ...`
                 i = next((k + 1 for k in range(i + 1, min(len(toks), i + 25)) if toks[k].text == ","), i + 1)
-            elif (ago := next((k for k in range(i + 1, min(i + 5, len(toks) - 1)) if toks[k].low == "ago"), 0)) \
+            elif (ago := next((k for k in range(i + 1, min(i + 5, len(toks) - 1)) if toks[k].low in _AGO), 0)) \
                     and toks[ago + 1].text == ",":
-                i = ago + 2  # `Eight years ago, he ...`
+                i = ago + 2  # `Eight years ago, he ...`, `Hours later, she ...`
         np = self.forward_np(toks, i)
         if np is not None and 1 < i < np[1] + 2 < len(toks) and toks[i - 1].text == "," and _is_cap(toks[i - 2]) \
                 and toks[np[1] + 1].text == ",":
@@ -1115,6 +1122,8 @@ class _Cue:
         first = words[0].low
         if first in ("you", "it", "on") or (words[0].text.isupper() and len(words[0].text) > 1):
             return None  # `FLINT, Mich. —`: a dateline or a heading
+        if anyone:
+            return np
         if first in _DETERMINERS:  # `the astonishment of Isabella` is no one; `the Republican nominee` is
             core = []
             for k, w in enumerate(words[1:], np[0] + 1):
@@ -1793,9 +1802,10 @@ class _Extractor:
     def _conversations(self, spans: list[_Span]) -> None:
         """Quote paragraphs without a speech tag get their speaker from the conversation around them.
 
-        In news the person the paragraph before (a narration) was about speaks, else the last speaker goes on
-        (unless two speakers were taking turns). In dialogue, a text with many quote paragraphs in a row, a new
-        paragraph is a new turn, and `_take_turns` tells whose.
+        In news a quote's own sentence may tell (`_sentence_person`), else the person the paragraph before (a
+        narration) was about speaks, else the last speaker goes on (unless two speakers were taking turns). In
+        dialogue, a text with many quote paragraphs in a row, a new paragraph is a new turn, and `_take_turns`
+        tells whose.
         """
         by_para: dict[int, list[_Span]] = {}
         for s in spans:
@@ -1835,9 +1845,56 @@ class _Extractor:
                     who = before if pi - 1 in turns and before is not None and pi - 2 in turns \
                         and not self._same(before, last) else last
             for s in group:  # the quotes its tag left without a speaker; all of them when the turn changed hands
-                if s.speaker is None or who is not tagged.get(pi):
+                if s.speaker is None:
+                    s.speaker = self._sentence_person(s) or who
+                elif who is not tagged.get(pi):
                     s.speaker = who
             turns[pi] = who
+
+    def _sentence_person(self, span: _Span) -> Who | None:
+        """Who speaks a quote no speech tag was found for, by the words around it rather than the conversation
+        (which is more often wrong): a name and a verb the tag lexicon lacks right after it (`"...," Toomey
+        fumed`, `"...?" reacted Trump.`); inside a sentence (`Trump stood by his claim that "..."`), the
+        sentence's subject when it names someone, else its nearest person who is no object (not `to Kerry`),
+        else its first, else whatever its subject is (`A report found "..."`)."""
+        text = self.text
+        after = span.close + 1 if text.startswith(" ", span.close) else span.close
+        if span.end > span.start and text[span.end - 1] in ",?!":  # `"...," Toomey fumed`: a tag all the same
+            k = bisect_left(self.starts, after)
+            if k < len(self.people) and self.people[k][0] == after:
+                who: Who | None = self.people[k][1], after, self.people[k][2]
+            else:
+                m = _PRONOUN_AFTER.match(text, after)
+                who = (m.group(1), after, m.end(1)) if m is not None else None
+            if who is not None and _VERB_AFTER.match(text, who[2]):
+                return self.resolve(who)
+            verb = _INVERTED_AFTER.match(text, after)  # `"...?" reacted Trump.`
+            k = bisect_left(self.starts, verb.end()) if verb is not None else len(self.people)
+            if verb is not None and k < len(self.people) and self.people[k][0] == verb.end() \
+                    and text.startswith((".", ","), self.people[k][2]):
+                return self.people[k][1], self.people[k][0], self.people[k][2]
+        ps, pe = self.paras[span.para]
+        ss = self._sentence_start(ps, span.open)
+        if span.open - ss < 3:
+            return None
+        toks = _tokens(text, ss, min(pe, span.close + 40))
+        np = self.cue.subject(toks, self._proper())
+        if np is not None and toks[np[1]].end <= span.open:
+            return self.resolve(self._mention(toks, *np))
+        mentions = [(a, e, (name, a, e)) for a, name, e, _ in self.people[bisect_left(self.starts, ss):
+                                                                            bisect_left(self.starts, span.open)]]
+        mentions += [(a, e, (text[a:e], a, e)) for a, e, _ in self.pronouns[
+            bisect_left(self.pronoun_starts, ss):bisect_left(self.pronoun_starts, span.open)]]
+        for a, e, who in sorted(mentions, reverse=True):
+            before = text[max(ss, a - 12):a].split()
+            if e <= span.open and not text.startswith(("'s", "’s"), e) and (
+                    not before or before[-1][-1] in ",;:—–(" or before[-1].lower() in _CONJUNCTIONS):
+                return self.resolve(who)
+        who = self._antecedent(span.open, None)
+        if who is not None and who[1] >= ss:
+            return who
+        np = self.cue.subject(toks, self._proper(), anyone=True)
+        return self._mention(toks, *np) if np is not None and toks[np[1]].end <= span.open else None
 
     def _key(self, who: Who) -> int | str:
         """Who a speaker is, to compare turns: their person, else their words (`the stranger`)."""
