@@ -172,6 +172,27 @@ def test_speaker_offsets_point_at_the_name_as_written() -> None:
                      id="apposition-with-a-relative-clause"),
         pytest.param("Tom Reed wrote “the caption.” The meaning, according to Ada Morel, is clear.", "Tom Reed",
                      id="according-to-in-the-next-sentence"),
+        pytest.param("Tom Reed spoke first. “Not so fast,” Ada Morel shot back.", "Ada Morel",
+                     id="a-verb-of-two-words"),
+        pytest.param("Tom Reed spoke first. “Not so fast,” Ada Morel barked.", "Ada Morel", id="barked"),
+        pytest.param("Tom Reed spoke first.\n\n“Not so fast,” former Gov. Ada Morel of Utah said.",
+                     "former Gov. Ada Morel", id="a-name-of-a-place"),
+        pytest.param("Tom Reed spoke first.\n\n“Not so fast,” Rep. Ada Morel (D-Utah.) said.", "Rep. Ada Morel",
+                     id="a-period-in-a-parenthesis"),
+        pytest.param("Tom Reed spoke first. Within an hour of initial reports of the fire, the city had “no word.”",
+                     "the city", id="a-noun-in-s-before-of"),
+        pytest.param("Tom Reed left as soon as the vote was over, Ada Morel said, adding, “He was tired.”",
+                     "Ada Morel", id="said-then-adding"),
+        pytest.param("The vote was close. Tom Reed was defensive about not paying Ada Morel, who said she was stiffed, "
+                     "saying, “Maybe she did a bad job.”", "Tom Reed", id="not-who-said-then-saying"),
+        pytest.param("The vote was close. “No,” the bespectacled, gray-haired senator said in a long interview with "
+                     "the paper.", "the bespectacled, gray-haired senator", id="adjectives-and-a-comma"),
+        pytest.param("The vote was close. “No,” Utah Sen. Tom Reed’s chief of staff, Ada Morel, told the paper before "
+                     "the vote.", "Ada Morel", id="a-name-closes-the-apposition"),
+        pytest.param("Tom Reed spoke. Ada Morel answered with a passion that almost suggested “anger.”", "Ada Morel",
+                     id="almost-is-no-one"),
+        pytest.param("Tom Reed spoke. The city council less than two weeks ago said the plan was “dead.”",
+                     "The city council", id="weeks-ago-is-no-one"),
     ],
 )
 def test_the_speaker_is_the_name_next_to_a_speech_verb(text: str, speaker: str) -> None:

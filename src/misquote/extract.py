@@ -247,7 +247,8 @@ smiled grinned proceeded pursued cry exclaim ask queried scoffed yawned mumbled 
 giggled sniffed shrieked wailed panted ejaculated blurted cooed purred croaked drawled lisped stuttered
 sputtered spluttered gulped squeaked squealed hollered enquired commented volunteered concluded corrected
 breathed commanded flashed assured confided hazarded reflected mourned blustered whimpered exploded quavered
-confessed questioned supplied bawled informed speculated""")
+confessed questioned supplied bawled informed speculated barked surmised riffed retaliated
+concludes elaborated mocks""")
 _FR_CUES = _lexicon("""dit dis disait déclare déclaré déclarait affirme affirmé affirmait explique
 expliqué expliquait ajoute ajouté ajoutait indique indiqué estime estimé estimait souligne souligné précise
 précisé assure assuré confie confié raconte raconté répond répondu répondait lance lancé martèle martelé
@@ -273,7 +274,7 @@ declined offered seeks sought aims decided urged urges asked""")
 # Verbs that name a thing rather than report speech: they attribute a partial quote, not a clause.
 _NAMING = _lexicon("called calls described describes dubbed labeled labelled")
 _AUX = _lexicon("""also has have had is was were are be been being will would could might may must should
-did does do then later again once previously recently repeatedly often never not reportedly just even
+did does do then later again once previously recently repeatedly often never not reportedly just even almost
 first further still already publicly privately quickly simply only finally hasn't never always a avait
 aurait ont avaient auraient est était lui leur nous vous y en ne n' pas aussi encore déjà alors ensuite
 enfin également toujours jamais bien plus""")
@@ -292,7 +293,7 @@ _STOP_NP = _CONJUNCTIONS | _lexicon("said says told")
 _FUNCTION_WORDS = _PREPOSITIONS | _CONJUNCTIONS | _lexicon("by it this there here not very so too soon")
 _TIME_WORDS = _lexicon("""monday tuesday wednesday thursday friday saturday sunday today tonight yesterday
 tomorrow january february march april may june july august september october november december last this
-earlier later recently week weekend month year morning afternoon evening night
+earlier later recently week weekend month year morning afternoon evening night ago days weeks months years
 lundi mardi mercredi jeudi vendredi samedi dimanche hier aujourd'hui""")
 _TITLES = _lexicon("""mr mr. mrs mrs. ms ms. miss dr dr. sir lady lord madam madame mme mme. m. mlle mlle.
 monsieur mademoiselle sen. sen senator rep. rep gov. gov governor president prof. prof professor gen. gen
@@ -410,7 +411,8 @@ _CALLED_RE = re.compile(_NAME_RE.pattern + r"(?=[,!?.;—-]|$)")
 # Words that open a sentence with an adverbial phrase before its subject.
 _INTRO = _lexicon("""in on at during after before while when as since though although meanwhile still
 however yet also then now but and so following despite with without for from over under by last earlier
-later today yesterday dans après avant pendant lors depuis alors mais puis""")
+later today yesterday within amid among across throughout until upon dans après avant pendant lors depuis alors
+mais puis""")
 # Who is named right after a quote, and a lower-case word (a verb, likely) after them, perhaps past an apposition.
 _PRONOUN_AFTER = re.compile(r"(he|she|they)\b")
 _INVERTED_AFTER = re.compile(r"[a-z]{3,} ")
@@ -858,13 +860,25 @@ def _adverb(toks: list[_Tok], k: int) -> bool:
         k == 0 or toks[k - 1].low not in _ARTICLES)
 
 
+_ADJECTIVE_ENDS = ("ed", "ful", "ous", "ive", "ic", "al", "old", "ish", "less", "ent", "ant")
 _PHRASAL = {"put": ("it",), "puts": ("it",), "went": ("on",), "goes": ("on",), "broke": ("in", "out", "off"),
-            "breaks": ("in", "out"), "burst": ("out", "forth"), "chimed": ("in",), "cut": ("in",), "struck": ("in",)}
+            "breaks": ("in", "out"), "burst": ("out", "forth"), "chimed": ("in",), "cut": ("in",), "struck": ("in",),
+            "pointed": ("out",), "points": ("out",), "shot": ("back",), "shoots": ("back",), "fired": ("back",),
+            "fires": ("back",)}
 
 
 def _put_it(toks: list[_Tok], k: int) -> bool:
-    """Speech verbs of two words: `as The New Yorker put it`, `the Pigeon went on`, `Kitty broke in`."""
+    """Speech verbs of two words: `as The New Yorker put it`, `the Pigeon went on`, `Kitty broke in`, `X shot back`."""
     return k + 1 < len(toks) and toks[k + 1].low in _PHRASAL.get(toks[k].low, ())
+
+
+def _adjective_comma(toks: list[_Tok], k: int) -> bool:
+    """The comma between two adjectives before a noun: `the bespectacled, 71-year-old diplomat`."""
+    before, after = toks[k - 1], toks[k + 1] if k + 1 < len(toks) else None
+    return after is not None and before.text.islower() and before.low.endswith(_ADJECTIVE_ENDS) \
+        and before.low not in _PERSON_NOUNS and (after.text[0].isdigit() or after.text.islower()) \
+        and after.low not in _STOP_NP and after.low not in _DETERMINERS and after.low not in _PRONOUNS \
+        and not after.low.endswith("ly")
 
 
 def _preposition_on(toks: list[_Tok], k: int) -> bool:
@@ -957,11 +971,15 @@ class _Cue:
             j = i + 1
             while j < len(toks) and j - i < 9:
                 w = toks[j]
+                if w.text == "," and j > i + 1 and _adjective_comma(toks, j):
+                    j += 1  # `the bespectacled, 71-year-old diplomat`
+                    continue
                 if not w.text[0].isalnum() or w.low in _STOP_NP or (
                         (self.is_verb(w) or _put_it(toks, j)) and j > i + 1):
                     break
-                if ((w.low.endswith("ly") or w.low in _AUX) and j > i + 1) or w.low in _VERB_AUX:
-                    break  # `cried his wife impatiently`, `“...” that was reported`
+                if ((w.low.endswith("ly") or w.low in _AUX) and j > i + 1) or w.low in _VERB_AUX or (
+                        j + 1 < len(toks) and toks[j + 1].low == "than"):
+                    break  # `cried his wife impatiently`, `“...” that was reported`, `the city less than`
                 if w.low in _PREPOSITIONS and w.low not in ("of", "for", "de", "du", "des", "d'"):
                     break
                 j += 1
@@ -1077,10 +1095,15 @@ class _Cue:
         if k + 1 < len(toks) and toks[k].low == "and" and (other := self.forward_np(toks, k + 1)) is not None \
                 and toks[other[0]].low not in _PRONOUNS:
             k = _after_parenthesis(toks, other[1] + 1)  # `Phil Berger and Tim Moore, both Republicans, said`
-        if k < len(toks) and toks[k].low in ("in", "at", "from", "on", "with") and toks[np[0]].low in _DETERMINERS:
-            place = self.forward_np(toks, k + 1)  # `a Democratic staffer in the room wondered`
+        if k + 1 < len(toks) and (
+                (toks[k].low in ("in", "at", "from", "on", "with") and toks[np[0]].low in _DETERMINERS)
+                or (toks[k].low == "of" and _is_cap(toks[np[1]]) and _is_cap(toks[k + 1]))):
+            place = self.forward_np(toks, k + 1)  # `a Democratic staffer in the room wondered`, `Bush of Florida said`
             if place is not None and toks[place[0]].low not in _PRONOUNS:
                 k = place[1] + 1
+        if k + 1 < len(toks) and toks[k].text == "," and self.is_verb(toks[k + 1]) and _is_cap(toks[np[0]]) \
+                and _is_cap(toks[np[1]]):
+            k += 1  # `Hunter's chief of staff, Joe Kasper, told`: the name that closes an apposition
         for _ in range(2):  # X, the Republican attorney general of Oklahoma, one of the states suing, said
             if k < len(toks) and toks[k].text == ",":
                 k2 = k + 1
@@ -1143,8 +1166,13 @@ class _Cue:
 
     def last_verb(self, toks: list[_Tok], strong_only: bool = True) -> tuple[int, int, int] | None:
         """The last speech verb in a stretch and its speaker: `X said:`, `according to X,`; (np, verb)."""
+        said_before = False  # past `, adding`, only a verb of saying
         for k in range(len(toks) - 1, -1, -1):
             t = toks[k]
+            if said_before and t.low not in _SAID:
+                continue
+            if said_before and k > 0 and toks[k - 1].low in ("who", "which", "that"):
+                return None  # `an architect who said ..., saying “...”`: not the architect
             if t.low in ("according", "selon", "d'après"):
                 first = k + 2 if t.low == "according" else k + 1
                 np = self.forward_np(toks, first)
@@ -1158,8 +1186,9 @@ class _Cue:
                     return outer  # `Ryan called Trump's remarks “racist”`: the quote is Ryan's word for them
                 return k - 1, k - 1, k  # `Trump’s claim that there have been “thousands of shootings”`
             if not (self.is_verb(t) or _put_it(toks, k) or (k == 0 and t.low in _SAID)) or (
-                    strong_only and t.low in _THOUGHT) or (k > 0 and toks[k - 1].low in _ARTICLES):
-                continue  # `Said Comey, “...”`; not the noun of `his claims were “sarcasm”`
+                    strong_only and t.low in _THOUGHT) or (k > 0 and toks[k - 1].low in _ARTICLES) or (
+                    t.low.endswith("s") and t.low not in _SAID and k + 1 < len(toks) and toks[k + 1].low == "of"):
+                continue  # `Said Comey, “...”`; not the noun of `his claims were “sarcasm”`, `initial reports of`
             if self.inverted_pronoun(t):
                 return -1, k, k
             participle = t.low.endswith("ing")
@@ -1171,7 +1200,10 @@ class _Cue:
             while b >= 0 and (toks[b].low in _AUX or _adverb(toks, b) or (participle and toks[b].low in _ASPECT)):
                 b -= 1
             if participle and b >= 0 and toks[b].text == ",":
-                return None  # `In an interview with CNN, Trump ..., saying “...”`: the clause's subject says it
+                # `In an interview with CNN, Trump ..., saying “...”`: the clause's subject says it; `Ada said,
+                # adding that ...`: Ada
+                said_before = True
+                continue
             if b > 0 and toks[b].text == ")":  # Sen. Bernie Sanders (Vt.) said
                 b = next((j - 1 for j in range(b - 1, max(0, b - 10), -1) if toks[j].text == "("), b)
             if b >= 0 and re.search(r"-t-(il|elle|on)$", toks[b].low):
@@ -1611,7 +1643,8 @@ class _Extractor:
         ps, pe = para
         window_end = min(next_open, pe, span.close + 160)
         after = _tokens(text, span.close, window_end)
-        after = after[:next((k for k, t in enumerate(after) if t.text in ".!?;" and k > 0), len(after))]
+        after = after[:next((k for k, t in enumerate(after) if t.text in ".!?;" and k > 0 and not (
+            k + 1 < len(after) and after[k + 1].text == ")")), len(after))]  # not the `.` of `(D-Wash.)`
         if span.para == 0:
             found = self._headline_speaker(span, para)
             if found is not None:
