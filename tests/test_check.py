@@ -208,3 +208,13 @@ def test_json_shape_is_the_contract(archive):
         "edits",
         "quoted_from",
     }
+
+
+def test_words_quoted_without_a_named_speaker_are_someone_elses_not_they(tmp_path):
+    # Marx quotes the unions' motto, then "they ought to inscribe...": `they` names no one
+    ch03 = CORPORA / "mia/html/marx/works/1865/value-price-profit/ch03.htm"
+    with Archive(tmp_path / "a.db") as a:
+        a.ingest([ch03])
+        v = a.check("a fair day's wage for a fair day's work", "Karl Marx")
+    assert v.verdict == "misattributed"
+    assert {m.quoted_from for m in v.matches} == {"someone quoted by the author"}

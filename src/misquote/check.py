@@ -537,15 +537,17 @@ def _inline_quotation(text: str, start: int, end: int) -> str | None:
     """The speaker of a quotation in `text` that holds [start, end), or "" when unknown; None if none.
 
     Only words in quote marks count: reported speech ("Hegel remarks that...") is the author's own wording.
+    A speaker that is a pronoun the extractor could not resolve (`they`) is unknown too: it names no one.
     """
-    from misquote.extract import quotations
+    from misquote.extract import _PRONOUNS, quotations
 
     if not _QUOTE_MARKS.search(text):
         return None
 
     for q in quotations(text, indirect=False):
         if q.kind == "direct" and q.start <= start and end <= q.end:
-            return q.speaker or "someone quoted by the author"
+            named = q.speaker is not None and q.speaker.lower() not in _PRONOUNS
+            return q.speaker if named else "someone quoted by the author"
     return None
 
 
