@@ -72,6 +72,15 @@ def test_a_title_or_nickname_in_quote_marks_is_a_mention_not_a_quotation(text: s
     assert quoted == [("mention", title, None)]
 
 
+def test_a_few_words_quoted_inside_a_novels_narration_are_a_mention_but_in_news_a_quotation() -> None:
+    sentence = "Anna had always called the mill “the old barn” in her letters."
+    conversation = "\n\n".join(["“Good morning,” said Anna.", "“Good morning,” said Pavel."] * 8)
+    narration = "The rain fell on the town all night and the river rose. " * 2000  # a book's length
+    novel = "\n\n".join([conversation, narration, sentence])
+    assert [q.kind for q in quotations(novel) if q.text == "the old barn"] == ["mention"]
+    assert [q.kind for q in quotations(sentence)] == ["direct"]
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -623,14 +623,20 @@ def _headline(before: str) -> bool:
     return len(longer) >= 2 and sum(w[0].isupper() for w in longer) >= 0.8 * len(longer)
 
 
-def _is_mention(text: str, span: _Span, para_start: int) -> bool:
+# A text this long with many conversation paragraphs is a book: news articles rarely pass 40,000 characters,
+# and a news piece can hold long runs of quote paragraphs (a transcript, a Q&A).
+_BOOK_CHARS = 100_000
+
+
+def _is_mention(text: str, span: _Span, para_start: int, fiction: bool = False) -> bool:
     """Whether quote marks hold a title or a nickname (`on CNN's "State of the Union"`) rather than words.
 
     Only a short title-case phrase inside a sentence counts, after a title word (`titled`, `show`), a
     possessive, or in a sentence with no speech verb. A quote that opens a sentence, follows a comma or
     colon, follows a speech or naming verb (`she said "No"`, `dubbed him "Lyin' Ted"`), or sits in a
-    headline stays a quotation, as does anything with `!` or `?`, or lower-case words: scare quotes are
-    most often someone's words, and are checked as such.
+    headline stays a quotation, as does anything with `!` or `?`, or lower-case words: in news, scare
+    quotes are most often someone's words, and are checked as such. Fiction sets its speech apart, so
+    there up to three words quoted inside a narration sentence are named, not said (`a "dear old thing"`).
     """
     if span.label or span.skip or span.close == span.end:
         return False
@@ -639,10 +645,12 @@ def _is_mention(text: str, span: _Span, para_start: int) -> bool:
     if (not words or len(words) > 8 or not before or before[-1] in ".!?:;,…—–-(\"“”«»‘’"
             or any(c in w for w in words for c in "!?")):
         return False
+    prior = before.split()
+    if fiction and len(words) <= 3 and prior[-1][0].islower() and prior[-1].lower() not in _SPEECH_BEFORE:
+        return True
     if not (words[0][0].isupper() or words[0][0].isdigit()) or not all(
             w[0].isupper() or w[0].isdigit() or w.lower() in _TITLE_SMALL or len(w.strip(".,;:")) < 4 for w in words):
         return False
-    prior = before.split()
     prev = prior[-1].lower()
     if prev in _ARTICLES and len(prior) > 1:  # `as a "Disgrace"`
         prev = prior[-2].lower()
@@ -1324,9 +1332,6 @@ class _Extractor:
             k = bisect_right(opens, i) - 1
             return k >= 0 and quoted[k][1] > i
 
-        quote_paras = {bisect_right(self.para_starts, q[0]) - 1 for q in quoted}
-        self.dialogue = sum(pi - 1 in quote_paras for pi in quote_paras) >= 15
-
         def named_at(i: int) -> bool:
             """A name outside quotes, or, in news, inside a long quoted passage of narration."""
             k = bisect_right(opens, i) - 1
@@ -1778,7 +1783,10 @@ class _Extractor:
         spans = self._add_straight_quotes(spans, paras)
         spans.extend(self._dash_spans(paras, labels))
         quoted = sorted((s.open, s.close) for s in spans)
-        mentions = [s for s in spans if _is_mention(text, s, paras[s.para][0])]
+        quote_paras = {s.para for s in spans}
+        self.dialogue = sum(pi - 1 in quote_paras for pi in quote_paras) >= 15
+        fiction = self.dialogue and len(text) >= _BOOK_CHARS
+        mentions = [s for s in spans if _is_mention(text, s, paras[s.para][0], fiction)]
         spans = [s for s in spans if s not in mentions]
         label_spans = []
         for pi, (label, ls, le, speech) in labels.items():
