@@ -853,6 +853,8 @@ def _person_name(phrase: str) -> tuple[int, str | None, tuple[str, ...], bool] |
 # A run of capitalized words, with the particles of a name: `Bill de Blasio`.
 _CAP_RUN = rf"[{_UPPER}][\w'’-]+(?:\s+(?:(?:{'|'.join(sorted(_PARTICLES))})\s+)?[{_UPPER}][\w'’-]+)*"
 _APPOSED = re.compile(rf",\s+({_CAP_RUN})")  # a name in apposition after a description
+_AFTER_ROLE = re.compile(rf"\s+({_CAP_RUN})")  # a name after a role noun: `Mayor Jo Smith`
+_BEFORE_ROLE = re.compile(rf"({_CAP_RUN}),\s+(?:[\w'’]+\s+){{0,3}}(?:l['’])?\Z")  # `Jo Smith, the mayor`
 _NAMES_SEEN: dict[str, tuple[int, str | None, tuple[str, ...], bool] | None] = {}
 # Relatives who share a person's surname, and the title they go by: `her mother` is Mrs. Morel.
 _KIN_TITLES = {"wife": "mrs", "lady": "mrs", "mother": "mrs", "husband": "mr", "father": "mr"}
@@ -1558,16 +1560,9 @@ class _Extractor:
             apposed = _APPOSED.match(self.text, who[2])
             if apposed is not None and self._name(apposed.group(1)) is not None:  # `his wife, Gabriela Lazar,`
                 return apposed.group(1), apposed.start(1), apposed.end(1)
-            named = None
-            for m in re.finditer(rf"({_CAP_RUN}),\s+(?:[\w'’]+\s+){{0,3}}(?:l['’])?{head}\b|\b(?i:{head})\s+"
-                                 rf"({_CAP_RUN})", self.text[max(0, start - 20000):start]):
-                # not `Oh, my dear mother`, nor `in Chelsea, the mayor`
-                if self._person((m.group(m.lastindex), -1, -1)) is not None and not self.text.endswith(
-                        _PLACE_BEFORE, 0, max(0, start - 20000) + m.start(m.lastindex)):
-                    named = m
+            named = self._named_by_role(head, start)
             if named is not None:
-                offset, k = max(0, start - 20000), named.lastindex
-                return named.group(k), offset + named.start(k), offset + named.end(k)
+                return named
             if not self.dialogue and any(w in _ANONYMOUS for w in words[1:4]):
                 return who  # news: `a Republican committee aide ... the aide said`, someone the story does not name
         at = start
@@ -1584,6 +1579,27 @@ class _Extractor:
             if k >= 0 and (found is None or found[1] < self.sources[k][0]):
                 return self.sources[k][1]
         return found or who
+
+    def _named_by_role(self, head: str, pos: int) -> Who | None:
+        """The last person named with the role noun `head` in the 20,000 characters before `pos`:
+        `Jo Smith, the mayor` or `Mayor Jo Smith` for `the mayor` (not `Oh, my dear mother`, nor
+        `in Chelsea, the mayor`). The search starts from each `head`, which is rarer than capitals."""
+        text = self.text
+        named = None
+        for h in re.compile(rf"\b(?i:{head})\b").finditer(text, max(0, pos - 20000), pos):
+            found = []
+            if h.group() == head:
+                found.append(_BEFORE_ROLE.search(text[max(0, h.start() - 300):h.start()]))
+            after = _AFTER_ROLE.match(text, h.end(), pos)
+            found.append(after)
+            for m in found:
+                if m is None:
+                    continue
+                at = m.start(1) + (0 if m is after else max(0, h.start() - 300))
+                who = (m.group(1), at, at + len(m.group(1)))
+                if self._person((m.group(1), -1, -1)) is not None and not text.endswith(_PLACE_BEFORE, 0, at):
+                    named = who
+        return named
 
     def _antecedent(self, pos: int, want: str | None, depth: int = 0) -> Who | None:
         """The person a pronoun at `pos` stands for: sentence by sentence backwards, the first person of the
@@ -1786,8 +1802,11 @@ class _Extractor:
         quote_paras = {s.para for s in spans}
         self.dialogue = sum(pi - 1 in quote_paras for pi in quote_paras) >= 15
         fiction = self.dialogue and len(text) >= _BOOK_CHARS
-        mentions = [s for s in spans if _is_mention(text, s, paras[s.para][0], fiction)]
-        spans = [s for s in spans if s not in mentions]
+        mentions: list[_Span] = []
+        kept: list[_Span] = []
+        for s in spans:
+            (mentions if _is_mention(text, s, paras[s.para][0], fiction) else kept).append(s)
+        spans = kept
         label_spans = []
         for pi, (label, ls, le, speech) in labels.items():
             if label.lower() in _QUESTION_LABELS:
@@ -2339,11 +2358,18 @@ class _Extractor:
                    and (not bilingual or attribution.is_english(text, a, b))]
         out: list[tuple[int, int, Who | None]] = []
         ruled_starts = [r[0] for r in ruled]
-        speakers = [(s.speaker[1], s.speaker[2]) for s in spans if s.speaker is not None]
+        speakers = sorted((s.speaker[1], s.speaker[2]) for s in spans if s.speaker is not None)
+        speaker_starts = [a for a, _ in speakers]
+        longest = max((b - a for a, b in speakers), default=0)
+
+        def names_a_speaker(a: int, b: int) -> bool:
+            k = bisect_left(speaker_starts, b)
+            return any(e > a for _, e in speakers[bisect_left(speaker_starts, a - longest, 0, k):k])
+
         for cs, ce, ss, se in attribution.reported(text, english):
             while ce > cs and text[ce - 1] in " ,;:":
                 ce -= 1
-            if ce - cs < 2 or inside(cs, ce) or any(a < ce and b > cs for a, b in speakers):
+            if ce - cs < 2 or inside(cs, ce) or names_a_speaker(cs, ce):
                 continue  # `“...,” said Alan Cole.`: the speaker of a quote is no content
             who = None
             if ss is not None and se is not None:
