@@ -93,6 +93,9 @@ def test_batch_keeps_order_and_ids_and_reports_bad_lines(db, tmp_path):
         pytest.param(["show", "no-such-doc"], "no document", id="unknown-document"),
         pytest.param(["export", "no-such-doc", "--format", "tei"], "no document", id="export-unknown"),
         pytest.param(["search", ""], "empty", id="empty-search"),
+        pytest.param(["check", "Men make their own history", "--autor", "Marx"], "No such option: --autor",
+                     id="unknown-option"),
+        pytest.param(["show"], "Missing argument", id="missing-argument"),
     ],
 )
 def test_input_errors_exit_2_with_a_message(db, args, message):

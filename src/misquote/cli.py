@@ -509,12 +509,14 @@ def main() -> None:
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except Exception as exc:  # click usage errors arrive here too
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2)
+    except typer.TyperException as exc:  # a usage error: an unknown option, a missing argument
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            render.error(exc.format_message())
+        sys.exit(2)
+    except Exception as exc:
         if _state["debug"]:
             raise
         render.error(f"internal error ({type(exc).__name__}: {exc}); run with --debug for the traceback and report it")
