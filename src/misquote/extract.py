@@ -1934,7 +1934,7 @@ class _Extractor:
                     and text.startswith((".", ","), self.people[k][2]):
                 return self.people[k][1], self.people[k][0], self.people[k][2]
         ps, pe = self.paras[span.para]
-        ss = self._sentence_start(ps, span.open)
+        ss = self._sentence_start(max(ps, span.open - 1000), span.open)
         if span.open - ss < 3:
             return None
         toks = _tokens(text, ss, min(pe, span.close + 40))
