@@ -641,7 +641,7 @@ def _is_mention(text: str, span: _Span, para_start: int, fiction: bool = False) 
     if span.label or span.skip or span.close == span.end:
         return False
     words = text[span.start:span.end].split()
-    before = text[para_start:span.open].rstrip(_INNER_SPACE)
+    before = text[max(para_start, span.open - 1000):span.open].rstrip(_INNER_SPACE)  # a long paragraph: its end
     if (not words or len(words) > 8 or not before or before[-1] in ".!?:;,…—–-(\"“”«»‘’"
             or any(c in w for w in words for c in "!?")):
         return False
@@ -1583,23 +1583,19 @@ class _Extractor:
     def _named_by_role(self, head: str, pos: int) -> Who | None:
         """The last person named with the role noun `head` in the 20,000 characters before `pos`:
         `Jo Smith, the mayor` or `Mayor Jo Smith` for `the mayor` (not `Oh, my dear mother`, nor
-        `in Chelsea, the mayor`). The search starts from each `head`, which is rarer than capitals."""
+        `in Chelsea, the mayor`). The search starts from each `head`, which is rarer than capitals, and goes
+        backwards from the last."""
         text = self.text
-        named = None
-        for h in re.compile(rf"\b(?i:{head})\b").finditer(text, max(0, pos - 20000), pos):
-            found = []
+        for h in reversed(list(re.compile(rf"\b(?i:{head})\b").finditer(text, max(0, pos - 20000), pos))):
+            before = max(0, h.start() - 300)
+            names = [(m, m.start(1)) for m in [_AFTER_ROLE.match(text, h.end(), pos)] if m is not None]
             if h.group() == head:
-                found.append(_BEFORE_ROLE.search(text[max(0, h.start() - 300):h.start()]))
-            after = _AFTER_ROLE.match(text, h.end(), pos)
-            found.append(after)
-            for m in found:
-                if m is None:
-                    continue
-                at = m.start(1) + (0 if m is after else max(0, h.start() - 300))
-                who = (m.group(1), at, at + len(m.group(1)))
+                names += [(m, before + m.start(1)) for m in [_BEFORE_ROLE.search(text[before:h.start()])]
+                          if m is not None]
+            for m, at in names:
                 if self._person((m.group(1), -1, -1)) is not None and not text.endswith(_PLACE_BEFORE, 0, at):
-                    named = who
-        return named
+                    return m.group(1), at, at + len(m.group(1))
+        return None
 
     def _antecedent(self, pos: int, want: str | None, depth: int = 0) -> Who | None:
         """The person a pronoun at `pos` stands for: sentence by sentence backwards, the first person of the
@@ -1934,7 +1930,7 @@ class _Extractor:
                     and text.startswith((".", ","), self.people[k][2]):
                 return self.people[k][1], self.people[k][0], self.people[k][2]
         ps, pe = self.paras[span.para]
-        ss = self._sentence_start(max(ps, span.open - 1000), span.open)
+        ss = self._sentence_start(max(ps, span.open - 300), span.open)
         if span.open - ss < 3:
             return None
         toks = _tokens(text, ss, min(pe, span.close + 40))
