@@ -202,6 +202,30 @@ def test_speaker_offsets_point_at_the_name_as_written() -> None:
                      id="almost-is-no-one"),
         pytest.param("Tom Reed spoke. The city council less than two weeks ago said the plan was “dead.”",
                      "The city council", id="weeks-ago-is-no-one"),
+        pytest.param("Ada Morel said she “may yet vote for him.” The senator said the rest was easy.", "Ada Morel",
+                     id="the-next-sentence-opens-with-the"),
+        pytest.param("The vote was close. His lawyer, Ada Morel, said the plan was “dead.”", "Ada Morel",
+                     id="a-name-in-apposition-before-the-verb"),
+        pytest.param("Tom Reed spoke. Ada Morel, the editor of the paper, The Daily Bugle, said the plan was “dead.”",
+                     "Ada Morel", id="the-second-apposition-is-no-speaker"),
+        pytest.param("Ada Morel spoke first and then said Tom Reed was “wrong.”", "Ada Morel",
+                     id="the-subject-of-the-reported-clause-is-no-speaker"),
+        pytest.param("Tom Reed spoke. Ada Morel, the mayor, interjected: “Not so fast.”", "Ada Morel",
+                     id="interjected"),
+        pytest.param("Tom Reed spoke.\n\nThe plan was called “reckless” by Ada Morel.", "Ada Morel",
+                     id="by-whom-a-passive-names-it"),
+        pytest.param("The vote was close.\n\nThe crowd grew loud, with Ada Morel yelling: “Get out!”", "Ada Morel",
+                     id="yelling"),
+        pytest.param("Tom Reed spoke.\n\nAda Morel, 22, of Flint, Mich., said the plan was “dead.”", "Ada Morel",
+                     id="age-and-town-in-apposition"),
+        pytest.param("Tom Reed spoke.\n\nAda Morel said that Tom Reed begged her for help and “would have done "
+                     "anything.”", "Ada Morel", id="who-reports-a-clause-with-its-own-speech-verb"),
+        pytest.param("Tom Reed spoke.\n\nAda Morel said Tom Reed called on them to be “united.”", "Ada Morel",
+                     id="who-reports-a-clause-without-that"),
+        pytest.param("Tom Reed spoke.\n\nAda Morel blamed the press for the “fake news,” saying they were wrong.",
+                     "Ada Morel", id="saying-then-the-subject-of-a-clause"),
+        pytest.param("Tom Reed spoke.\n\nThe plan has often been labeled a “disaster” by its critics.", "its critics",
+                     id="by-whom-a-passive-labels-it"),
     ],
 )
 def test_the_speaker_is_the_name_next_to_a_speech_verb(text: str, speaker: str) -> None:
@@ -218,10 +242,48 @@ def test_the_speaker_is_the_name_next_to_a_speech_verb(text: str, speaker: str) 
                      id="a-group"),
         pytest.param("Sedova Calls Interview ‘A Fabrication’\n\nThe widow wrote to the paper.", "Sedova",
                      id="headline"),
+        pytest.param("Ada Morel: ‘No Idea’ If I Would Have Told Them\n\nThe senator spoke on Monday.", "Ada Morel",
+                     id="headline-name-and-colon"),
+        pytest.param("Tom Reed spoke.\n\nAda Morel denounced Tom Reed’s remarks as “hurtful” and left.", "Ada Morel",
+                     id="her-words-on-his-remarks"),
+        pytest.param("The vote was close.\n\nTom Reed signed the order on Monday, while Ada Morel proposed we "
+                     "“wait and see.”", "Ada Morel", id="the-subject-of-the-quote-s-own-clause"),
     ],
 )
 def test_without_a_speech_verb_the_quoting_sentence_s_subject_speaks(text: str, speaker: str) -> None:
     assert [q.speaker for q in quotations(text) if q.kind == "direct"] == [speaker]
+
+
+def test_a_tag_that_leads_on_to_its_own_quote_is_not_the_quote_s_before() -> None:
+    text = "The vote was close.\n\nTom Reed accuses Bill Gray of “lying” and Ada Morel says he is “wrong.”"
+    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == ["Tom Reed", "Ada Morel"]
+
+
+def test_a_clause_that_a_speech_verb_reports_is_the_speaker_s() -> None:
+    text = "The vote was close.\n\nTom Reed said that Ada Morel was “tired” while Bill Gray is “lost.”"
+    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == ["Tom Reed", "Tom Reed"]
+
+
+def test_a_word_inside_quote_marks_is_no_speaker() -> None:
+    text = ("The vote was close.\n\n“Tom Reed won tonight and I was glad to see that. I think we need him back,” Ada "
+            "Morel said during a panel on her show after the senator won, remarking that while there are “still some "
+            "angry voters,” Tom Reed already “paid a heavy price.”")
+    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == ["Ada Morel"] * 3
+
+
+def test_a_tag_that_ends_with_a_colon_introduces_the_next_quote() -> None:
+    text = "The vote was close.\n\n“We won,” Ada Morel said. “It was close.” Tom Reed replied: “Not so.”"
+    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == ["Ada Morel", "Ada Morel", "Tom Reed"]
+
+
+def test_the_next_sentence_with_a_quote_of_its_own_is_not_a_speech_tag() -> None:
+    text = "The vote was close.\n\nTom Reed said the plan was “dead.” Ada Morel called him a “liar.”"
+    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == ["Tom Reed", "Ada Morel"]
+
+
+def test_a_quote_after_a_tag_and_a_clause_goes_on_with_the_tag_s_speaker() -> None:
+    text = "“The plan is good,” Ada Morel told Tom Reed, after Tom Reed asked her about it. “It will work.”"
+    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == ["Ada Morel", "Ada Morel"]
 
 
 def test_the_next_sentence_is_not_a_speech_tag() -> None:
@@ -312,14 +374,20 @@ def test_news_pronouns_and_descriptions(text: str, speaker: str) -> None:
     assert next(q.speaker for q in quotations(text) if q.kind == "direct") == speaker
 
 
+def test_many_tagged_quote_paragraphs_in_a_row_are_news_not_a_novel_s_dialogue() -> None:
+    text = "\n\n".join(["“Yes,” said Ada Morel.", "“No,” said Tom Reed."] * 8 + ["“Maybe,” said Reed."])
+    assert [q.speaker for q in quotations(text)][-1] == "Reed"  # as written: a novel would give the full name
+
+
 def test_an_unattributed_reply_in_a_dialogue_goes_to_the_other_speaker() -> None:
     text = ("“Is it true?” asked Elizabeth.\n\n“It is,” said Darcy.\n\n“Then I am glad.”\n\n“So am I.”")
     assert [q.speaker for q in quotations(text)] == ["Elizabeth", "Darcy", "Elizabeth", "Darcy"]
 
 
 def _dialogue(*turns: str) -> str:
-    """A made-up novel's conversation: enough quote paragraphs in a row to read as dialogue, then `turns`."""
-    opening = ["“Good morning,” said Anna.", "“Good morning,” said Pavel."] * 8
+    """A made-up novel's conversation: enough quote paragraphs in a row, some of them turns no tag marks, to read as
+    dialogue, then `turns`."""
+    opening = ["“Cold again.”", "“Very cold.”"] * 2 + ["“Good morning,” said Anna.", "“Good morning,” said Pavel."] * 8
     return "\n\n".join([*opening, "They walked on to the river in silence.", *turns])
 
 

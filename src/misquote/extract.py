@@ -248,7 +248,8 @@ giggled sniffed shrieked wailed panted ejaculated blurted cooed purred croaked d
 sputtered spluttered gulped squeaked squealed hollered enquired commented volunteered concluded corrected
 breathed commanded flashed assured confided hazarded reflected mourned blustered whimpered exploded quavered
 confessed questioned supplied bawled informed speculated barked surmised riffed retaliated
-concludes elaborated mocks""")
+concludes elaborated mocks interjected sniped
+declaring insisting warning yelling shouting vowing joking complaining tweeting""")
 _FR_CUES = _lexicon("""dit dis disait déclare déclaré déclarait affirme affirmé affirmait explique
 expliqué expliquait ajoute ajouté ajoutait indique indiqué estime estimé estimait souligne souligné précise
 précisé assure assuré confie confié raconte raconté répond répondu répondait lance lancé martèle martelé
@@ -273,6 +274,8 @@ promises vowed vows pledged pledges intends intended threatened threatens agreed
 declined offered seeks sought aims decided urged urges asked""")
 # Verbs that name a thing rather than report speech: they attribute a partial quote, not a clause.
 _NAMING = _lexicon("called calls described describes dubbed labeled labelled")
+# Their participles, which a passive uses: `was called “reckless” by critics`.
+_NAMED = _lexicon("called described dubbed labeled labelled termed branded")
 _AUX = _lexicon("""also has have had is was were are be been being will would could might may must should
 did does do then later again once previously recently repeatedly often never not reportedly just even almost
 first further still already publicly privately quickly simply only finally hasn't never always a avait
@@ -419,6 +422,8 @@ _INVERTED_AFTER = re.compile(r"[a-z]{3,} ")
 _VERB_AFTER = re.compile(r"(?:,[^,\n“”\"]{1,80},)?\s+[a-z]")
 # What ends a time phrase before the subject: `Two days ago, ...`, `Hours later, ...`.
 _AGO = frozenset({"ago", "later", "before", "earlier"})
+# Words that open a clause of a sentence, before its subject: `..., while Al proposed “...”`.
+_CLAUSE_LINKS = _lexicon("while whereas when")
 # Words that open a sentence before its subject, alone: `Yet she did not ...`.
 _CONNECTIVES = _lexicon("yet but and so still then also now however meanwhile thus mais et puis alors")
 _PROPER_RE = re.compile(rf"[{_UPPER}](?<=[a-z,;] [{_UPPER}])[\w'’-]+")
@@ -771,6 +776,12 @@ def _role(text: str, start: int, end: int) -> str | None:
     return "" if any(noun in _PERSON_NOUNS for noun in nouns) else None
 
 
+def _quoted_at(quoted: list[tuple[int, int]], opens: list[int], i: int) -> bool:
+    """Whether offset i is inside one of the quoted spans (sorted, not overlapping; `opens` are their starts)."""
+    k = bisect_right(opens, i) - 1
+    return k >= 0 and quoted[k][1] > i
+
+
 def _outside(found: Iterable[tuple[int, int, str]], quoted: list[tuple[int, int]]) -> Iterable[tuple[int, int, str]]:
     """The matches, in text order, that start outside every quoted span (sorted, not overlapping)."""
     k = 0
@@ -917,6 +928,13 @@ def _before_apposition(toks: list[_Tok], hit: tuple[int, int, int]) -> list[_Tok
     return toks
 
 
+def _hometown(toks: list[_Tok]) -> bool:
+    """An apposition that tells a person's age or town, not who they are: `22`, `of Flint`, `Mich.`."""
+    return bool(toks) and (all(t.text.isdigit() for t in toks) or (toks[0].low in ("of", "from") and all(
+        _CAP.match(t.text) for t in toks[1:])) or (len(toks) == 1 and _ABBREV.search(toks[0].text) is not None)
+        or " ".join(t.low for t in toks) in _PLACES)
+
+
 def _after_parenthesis(toks: list[_Tok], k: int) -> int:
     """The token after a short parenthesis that starts at k (`(D-Md.)`), else k."""
     if k < len(toks) and toks[k].text == "(":
@@ -1022,8 +1040,22 @@ class _Cue:
             k = i - 1
             while k >= 0 and toks[k].text != "," and i - k < 22:
                 k -= 1
+            while k > 0 and toks[k].text == "," and _hometown(toks[k + 1:i]):  # `Jo Smith, 22, of Flint, Mich., said`
+                i, k = k, k - 1
+                while k >= 0 and toks[k].text != "," and i - k < 22:
+                    k -= 1
+                if k < 0 or toks[k].text != ",":
+                    return self.backward_np(toks, i - 1) if _is_cap(toks[i - 1]) else None
             if k > 0 and toks[k].text == "," and _is_cap(toks[k - 1]) and toks[k + 1].low not in _VERB_AUX:
                 return self.backward_np(toks, k - 1)
+            if k > 0 and toks[k].text == "," and i - k <= 5 and all(
+                    _is_cap(w) or _initial(toks, j) for j, w in enumerate(toks[k + 1:i], k + 1)):
+                # `Trump's attorney, Alan Garten, said`: the name in apposition, unless it is the second of two
+                # (`Jo Smith, the editor of the paper, The Post, said`)
+                first = next((m for m in range(k - 1, max(0, k - 22), -1) if toks[m].text == ","), 0)
+                if first and _is_cap(toks[first - 1]) and toks[k - 1].low not in _PERSON_NOUNS | _ROLES:
+                    return self.backward_np(toks, first - 1)
+                return k + 1, i - 1
             return None
         if not t.text[0].isalnum():
             return None
@@ -1094,8 +1126,9 @@ class _Cue:
             np = self.forward_np(toks, j + 1)
             if np is not None and toks[np[0]].low not in ("that", "this", "it", "que", "qu'") \
                     and not toks[j].low.startswith(("told", "tell")) and not (
-                        toks[j].low.endswith("ing") and toks[np[0]].low in _DETERMINERS):
-                # not `adding that ...`, `told The Post`, `saying the city is fine`
+                        toks[j].low.endswith("ing") and toks[np[0]].low in _DETERMINERS) and not (
+                        np[1] + 1 < len(toks) and toks[np[1] + 1].low in _VERB_AUX):
+                # not `adding that ...`, `told The Post`, `saying the city is fine`, `saying they were wrong`
                 return np[0], np[1], j
             return None
         np = self.forward_np(toks, i)
@@ -1128,6 +1161,18 @@ class _Cue:
         if k < len(toks) and (self.is_verb(toks[k]) or _put_it(toks, k)) and k - np[1] <= 30:
             return np[0], np[1], k
         return None
+
+    def _reporting(self, toks: list[_Tok], clause: int) -> tuple[int, int, int] | None:
+        """The tag of a clause that reports the one starting at token `clause`: `Trump said (that) Romney begged him
+        and “...”`, `Trump said that Clinton described it as “...”` are Trump's words (not `uttering charges that X
+        called`, nor `after Al said that ..., Jo told Al`)."""
+        outer = self.last_verb(toks[:clause])
+        if outer is None or toks[outer[2]].low not in _SAID:
+            return None
+        between = toks[outer[2] + 1:clause]
+        if any(w.text == "," for w in between) or not (outer[2] + 1 == clause or any(w.low == "that" for w in between)):
+            return None
+        return outer
 
     def subject(self, toks: list[_Tok], proper: set[str], anyone: bool = False) -> tuple[int, int] | None:
         """The subject of a sentence, after an introductory phrase (`In July, Gingrich dismissed ...`), when it
@@ -1190,6 +1235,8 @@ class _Cue:
                     return np[0], np[1], k
                 continue
             if t.low in _SPEECH_NOUNS and k > 0 and toks[k - 1].low.endswith("'s") and _is_cap(toks[k - 1]):
+                if k + 1 < len(toks) and toks[k + 1].low in _VERB_AUX | _AS_WORDS:
+                    continue  # `denounced Trump's remarks as “hurtful”`, `his comments are “...”`: words on them
                 outer = self.last_verb(toks[:k - 1]) if k + 1 == len(toks) or toks[k + 1].low not in ("that", "of") \
                     else None
                 if outer is not None and "," not in (w.text for w in toks[outer[2]:k]):
@@ -1226,17 +1273,14 @@ class _Cue:
             if np is not None and participle and np[0] > 0 and toks[np[0] - 1].low in ("to", "in", "at", "on"):
                 continue  # `Thiel wrote in a statement to Wired explaining`: Thiel, who wrote
             if np is not None and (b == k - 1 or toks[b].text != ","):
-                if t.low in _NAMING:  # `Trump said that Clinton described it as “...”`: Trump says so
-                    outer = self.last_verb(toks[:np[0]])
-                    if outer is not None and toks[outer[2]].low in _SAID and any(
-                            w.low == "that" for w in toks[outer[2]:np[0]]):  # not `uttering charges that X called`
-                        return outer
-                return np[0], np[1], k
+                outer = self._reporting(toks, np[0])
+                return outer if outer is not None else (np[0], np[1], k)
             np = self.forward_np(toks, k + 2 if _put_it(toks, k) else k + 1)  # `went on Ada`, not `on`
             if np is not None and toks[np[0]].low == "on" and t.low in _EN_CUES:
                 np = None  # `adding on climate change matters, “...”`: the preposition, not the French pronoun
-            if np is not None and toks[np[1]].low.endswith("'s"):
-                np = None  # `said Trump's messages have given “...”`: whose messages, not who says
+            if np is not None and (toks[np[1]].low.endswith("'s") or (
+                    np[1] + 1 < len(toks) and toks[np[1] + 1].low in _VERB_AUX)):
+                np = None  # `said Trump's messages have given “...”`, `said Nunberg was “...”`: no one who says
             if np is not None and toks[np[0]].low not in _DETERMINERS | {"it", "that"} and not t.low.startswith(
                     _OBJECT_VERBS) and t.low not in _NAMING:  # `telling O'Reilly that` names who hears it
                 return np[0], np[1], k
@@ -1329,10 +1373,7 @@ class _Extractor:
         """
         text = self.text
         opens = [q[0] for q in quoted]
-
-        def quoted_at(i: int) -> bool:
-            k = bisect_right(opens, i) - 1
-            return k >= 0 and quoted[k][1] > i
+        self.dialogue = self._is_dialogue(quoted)
 
         def named_at(i: int) -> bool:
             """A name outside quotes, or, in news, inside a long quoted passage of narration."""
@@ -1435,7 +1476,7 @@ class _Extractor:
                 continue
             limit = min(e + 150, people[k + 1][0] if k + 1 < len(people) else len(text))
             m = _THIRD_PERSON.search(text, e, limit)
-            if m is not None and not quoted_at(m.start()) and "\n\n" not in text[e:m.start()]:
+            if m is not None and not _quoted_at(quoted, opens, m.start()) and "\n\n" not in text[e:m.start()]:
                 # `she` is surer than `her`, which may be someone else's: `Melanie said to him, who began his`;
                 # news names many more people around each one than a novel does
                 persons[pid][3 if m.group(1) else 4] += (self.dialogue if m.group().lower() in _OBJECTS else 2)
@@ -1460,6 +1501,16 @@ class _Extractor:
         self.chain = {}
         self.talkers = {pid for w in speakers if w is not None and w[0].lower() not in _PRONOUNS
                         and (pid := self._person(w)) is not None}
+
+    def _is_dialogue(self, quoted: list[tuple[int, int]]) -> bool:
+        """Whether the text is a novel's dialogue rather than news: many quote paragraphs in a row, and some of
+        them turns that no speech tag marks, one after another (a news story names the speaker of nearly every
+        quote paragraph, however many follow each other)."""
+        quote_paras = {bisect_right(self.para_starts, q[0]) - 1 for q in quoted}
+        tagged = {bisect_right(self.para_starts, at) - 1 for at in self.tags}
+        follows = [pi for pi in quote_paras if pi - 1 in quote_paras]
+        untagged = sum(pi not in tagged and pi - 1 not in tagged for pi in follows)
+        return len(follows) >= 15 and untagged >= 3
 
     @staticmethod
     def _same_person(words: tuple[str, ...], gender: str | None, persons: list[list],
@@ -1660,16 +1711,19 @@ class _Extractor:
         ps, pe = para
         window_end = min(next_open, pe, span.close + 160)
         after = _tokens(text, span.close, window_end)
-        after = after[:next((k for k, t in enumerate(after) if t.text in ".!?;" and k > 0 and not (
-            k + 1 < len(after) and after[k + 1].text == ")")), len(after))]  # not the `.` of `(D-Wash.)`
+        cut = next((k for k, t in enumerate(after) if t.text in ".!?;" and k > 0 and not (
+            k + 1 < len(after) and after[k + 1].text == ")")), len(after))  # not the `.` of `(D-Wash.)`
+        leads_on = cut == len(after) and window_end == next_open  # the words after run into the next quote
+        after = after[:cut]
         if span.para == 0:
             found = self._headline_speaker(span, para)
             if found is not None:
                 return found
         # `“... for him.” She says it underscores that ...` is the next sentence, not an attribution
-        next_sentence = text[span.end - 1:span.end] == "." and bool(after) and _is_cap(after[0])
+        next_sentence = text[span.end - 1:span.end] == "." and bool(after) and after[0].text[0].isupper()
         hit = self.cue.after_quote(after)
-        if hit is not None and not (next_sentence and _clause_after(after, hit[2], 3)):
+        if hit is not None and not (next_sentence and (_clause_after(after, hit[2], 3) or leads_on)):
+            # (`“...” Jo replied: “...”`, `“...” Jo called him a “liar.”`: a new sentence that has its own quote)
             return self._speaker(after, hit)
         if not (text[span.end - 1:span.end] in (".", "?", "!") and after and after[0].text[0].isupper()):
             # `“...,” in sharp contrast to previous years, says Dante Scala, a professor.`
@@ -1689,6 +1743,12 @@ class _Extractor:
         sentence = _tokens(text, start, span.open) if start < span.open else []
         left = max(prev_close, start)  # after the quote before, if it is in the same sentence
         toks = sentence if left == start else [t for t in sentence if t.start >= left]
+        agent = self._passive_agent(toks, after)
+        if agent is not None:
+            return self._mention(after, *agent)
+        hit = self.cue.after_quote(toks) if left > start and toks and toks[-1].text in ".!?" else None
+        if hit is not None and hit[0] >= 0:  # `“A,” Jo told Al, after Al asked him. “B.”`: Jo, who said A, goes on
+            return self._speaker(toks, hit)
         hit = self.cue.last_verb(toks)
         if hit is not None:
             return self._speaker(toks, hit)
@@ -1698,7 +1758,7 @@ class _Extractor:
                 j -= 1
             if (j == 0 or toks[j - 1].text in "-—–") and self._name(text[toks[j].start:toks[-2].end]) is not None:
                 return self._mention(toks, j, len(toks) - 2)
-        if len(after) < 12:  # `“...” That is what Trump said.`
+        if len(after) < 12 and not leads_on:  # `“...” That is what Trump said.` (not `... and Al says he's “...”`)
             hit = self.cue.last_verb(after)
             if hit is not None and after[hit[2]].low in _SAID and not _clause_after(after, hit[2], 4):
                 return self._speaker(after, hit)
@@ -1707,9 +1767,10 @@ class _Extractor:
             if found is not None:
                 return found
         if len(sentence) > 1:  # `Trump openly admires Putin as a “strong leader”`: the clause's subject
-            np = self.cue.subject(sentence, self._proper())
+            clause = self._last_clause(sentence)
+            np = self.cue.subject(clause, self._proper())
             if np is not None:
-                return self._mention(sentence, *np)
+                return self._mention(clause, *np)
         if span.open - ps <= 1 and span.open == ps and prev_close <= ps:
             # a quotation introduced at the end of the previous paragraph
             k = bisect_left(self.para_starts, ps) - 1
@@ -1723,6 +1784,26 @@ class _Extractor:
                     if hit is not None:
                         return self._speaker(toks, hit)
         return None
+
+    def _last_clause(self, toks: list[_Tok]) -> list[_Tok]:
+        """The last clause of a sentence's words that has a subject of its own, else them all: `Jo signed it, while Al
+        proposed we “...”` is Al's (but `Jo said that Al is “...” while Ed is “...”` is all Jo's)."""
+        for k in range(len(toks) - 3, 0, -1):
+            if (toks[k - 1].low in _CLAUSE_LINKS or toks[k - 1].text in ";—–") and (
+                    _is_cap(toks[k]) or toks[k].low in _PRONOUNS) and self.cue.subject(toks[k:], self._proper()):
+                return toks if any(self.cue.is_verb(t) for t in toks[:k]) else toks[k:]
+        return toks
+
+    def _passive_agent(self, before: list[_Tok], after: list[_Tok]) -> tuple[int, int] | None:
+        """Who said the words a passive naming verb quotes, `by` whom: `labeled a “witch hunt” by critics`."""
+        if not after or after[0].low != "by":
+            return None
+        k = len(before) - 1
+        while k > 0 and before[k].low in _ARTICLES | _AS_WORDS:
+            k -= 1
+        if k < 1 or before[k].low not in _NAMED or before[k - 1].low not in _VERB_AUX | _AUX:
+            return None
+        return self.cue.forward_np(after, 1)
 
     def _tail_tag(self, span: _Span, para: tuple[int, int], next_open: int) -> Who | None:
         """The tag that ends the quote's sentence, past the words after the quote: `“...” appeals to voters who
@@ -1755,6 +1836,9 @@ class _Extractor:
         words = [t for t in before + after if t.text[0].isalpha()]
         if not words or sum(t.text[0].isupper() for t in words) < 0.6 * len(words):
             return None
+        if 1 < len(before) <= 4 and before[-1].text == ":" and not any(t.low in self.cue.verbs for t in before) \
+                and self._name(self.text[before[0].start:before[-2].end]):
+            return self._mention(before, 0, len(before) - 2)  # `Jo Smith: ‘No Idea’ If I Knew`: a name, then words
         for toks in (after, before):
             for k, t in enumerate(toks):
                 if t.text == ":":  # `Obama on Climate Change: The Trends Are ‘Terrifying.’`
@@ -1796,8 +1880,7 @@ class _Extractor:
         spans.extend(self._dash_spans(paras, labels))
         quoted = sorted((s.open, s.close) for s in spans)
         quote_paras = {s.para for s in spans}
-        self.dialogue = sum(pi - 1 in quote_paras for pi in quote_paras) >= 15
-        fiction = self.dialogue and len(text) >= _BOOK_CHARS
+        fiction = len(text) >= _BOOK_CHARS and sum(pi - 1 in quote_paras for pi in quote_paras) >= 15
         mentions: list[_Span] = []
         kept: list[_Span] = []
         for s in spans:
@@ -1813,7 +1896,7 @@ class _Extractor:
             label_spans.append(_Span(ls, speech, end, end, (), pi, (label, ls, le), True))
         spans.extend(label_spans)
         spans.sort(key=lambda s: (s.start, -s.end))
-        self._attribute(spans)
+        self._attribute(spans, quoted)
         reported = self._indirect(spans, quoted) if indirect else []
         self._collect_people(quoted, [s.speaker for s in spans] + [q[2] for q in reported])
         interviewee = self._interviewee(labels, [self.resolve(s.speaker) for s in spans if not s.label])
@@ -1833,8 +1916,10 @@ class _Extractor:
             out.append(Quotation(text[cs:ce], cs, ce, "indirect", *(self.resolve(who) or (None, None, None))))
         return out
 
-    def _attribute(self, spans: list[_Span]) -> None:
-        """Speakers as written, for every quote that has a speech verb near it."""
+    def _attribute(self, spans: list[_Span], quoted: list[tuple[int, int]]) -> None:
+        """Speakers as written, for every quote that has a speech verb near it; a word inside quote marks is no
+        speaker as written (`“... We don't know ...”`, where a sentence seemed to start inside a quote)."""
+        opens = [q[0] for q in quoted]
         by_para: dict[int, list[_Span]] = {}
         for s in spans:
             if not s.label:
@@ -1847,6 +1932,8 @@ class _Extractor:
                 prev_close = group[k - 1].close if k > 0 else para[0]
                 next_open = group[k + 1].open if k + 1 < len(group) else para[1]
                 span.speaker = self.speaker_for(span, para, prev_close, next_open)
+                if span.speaker is not None and _quoted_at(quoted, opens, span.speaker[1]):
+                    span.speaker = None
                 if span.speaker is not None:
                     self.tags[span.open] = span.speaker
                 found = found or span.speaker
