@@ -451,10 +451,57 @@ def _speakers_of(text: str, *starts: str) -> list[str | None]:
     pytest.param([
         "Ivan Petrov came in. Ivan Petrov was tired. Ivan Petrov sat down.", "“Is the ferry running?” asked Petrov.",
     ], ["Is the ferry"], ["Ivan Petrov"], id="in-a-novel-a-bare-surname-speaks-by-the-full-name"),
+    pytest.param([
+        "“Is the ferry running?” asked Anna.", "“Not today, Pavel.”", "“Then we walk.”",
+    ], ["Then we walk"], ["Pavel"], id="a-name-called-at-the-end-of-a-sentence-leaves-its-period"),
+    pytest.param([
+        "Pavel came down to the river with Ivan.", "“Is the ferry running, Ivan?” asked Anna.",
+        "“Not today,” said the young man.",
+    ], ["Not today"], ["Ivan"], id="said-the-young-man-is-the-man-of-the-conversation-it-fits"),
+    pytest.param([
+        "“Is the ferry running?” asked Anna.", "“Not today,” they said.",
+    ], ["Not today"], ["Pavel"], id="they-said-is-someone-of-the-conversation"),
+    pytest.param([
+        "“Is the ferry running?” asked the tired Anna.", "“Not today,” said Pavel.",
+    ], ["Is the ferry"], ["Anna"], id="a-description-that-holds-a-name-is-that-name"),
+    pytest.param([
+        "General Ross came down to the river with Anna. She smiled at him.", "“Is the ferry running?” he asked.",
+    ], ["Is the ferry"], ["General Ross"], id="a-general-is-a-man-whatever-pronoun-follows-his-name"),
+    pytest.param([
+        "Olga came in and sat down. Pavel thought of the two of them: Anna Olga, Olga Anna.",
+        "“Is the ferry running?” asked Anna.", "“Not today,” said Olga.", "“Then we walk.”",
+    ], ["Then we walk"], ["Anna"], id="two-first-names-side-by-side-are-two-people"),
+    pytest.param([
+        "Olga sat down next to the ferry. Next to Mrs. Ross Olga looked small.",
+        "“Is the ferry running?” asked Mrs. Ross.", "“Not today,” said Olga.", "“Then we walk.”",
+    ], ["Then we walk"], ["Mrs. Ross"], id="a-name-next-to-someone-s-first-name-is-two-people"),
+    pytest.param([
+        "“Is the ferry running?” asked Anna.", "George looked at her. They talked of Professor Castel, whose books "
+        "were dull.", "“Not today,” he said.",
+    ], ["Not today"], ["George"], id="he-said-is-no-one-only-talked-about-whose-gender-is-unknown"),
+    pytest.param([
+        "George came in and sat down.", "“Is the ferry running?” asked Anna.", "“Not today,” George grunted.",
+    ], ["Not today"], ["George"], id="a-name-and-a-verb-after-a-quote-tag-it-in-a-novel-too"),
+    pytest.param([
+        "Anna thus began: “Is the ferry running?”", "“Not today,” said Pavel.",
+    ], ["Is the ferry"], ["Anna"], id="an-adverb-before-the-speech-verb-is-no-part-of-the-speaker"),
+    pytest.param([
+        "George came down to the river with Olga.", "“Hello,” said George.", "“Hello,” said Olga.",
+        "“Is the ferry running?” asked Anna.", "“Not today.”", "“Thank you, sir,” said Anna.",
+    ], ["Not today"], ["George"], id="whom-the-next-turn-calls-sir-is-a-man"),
+    pytest.param([
+        "George came in.", "“Hello,” said George.", "“Is the ferry running?” asked Anna.", "“Not today,” said Pavel.",
+        "“Then we walk, Anna.”", "“Is it far, Pavel?”",
+    ], ["Then we walk"], ["Pavel"], id="a-conversation-of-two-goes-on-between-the-two"),
 ])
 def test_dialogue_turns(turns: list[str], starts: list[str], speakers: list[str]) -> None:
     """Each case is one rule of who speaks a turn, in a made-up conversation (see `_dialogue`)."""
     assert _speakers_of(_dialogue(*turns), *starts) == speakers
+
+
+def test_a_speech_verb_in_the_passive_names_no_speaker() -> None:
+    text = "What had puzzled the town was now explained: “The ferry is broken.”"
+    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == [None]
 
 
 def test_the_narrator_is_the_name_the_others_call_and_the_narration_never_writes() -> None:

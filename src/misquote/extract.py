@@ -278,9 +278,12 @@ _NAMING = _lexicon("called calls described describes dubbed labeled labelled")
 _NAMED = _lexicon("called described dubbed labeled labelled termed branded")
 _AUX = _lexicon("""also has have had is was were are be been being will would could might may must should
 did does do then later again once previously recently repeatedly often never not reportedly just even almost
-first further still already publicly privately quickly simply only finally hasn't never always a avait
+first further still already publicly privately quickly simply only finally hasn't never always thus now
+half quite sometimes soon presently instantly directly a avait
 aurait ont avaient auraient est était lui leur nous vous y en ne n' pas aussi encore déjà alors ensuite
 enfin également toujours jamais bien plus""")
+# Auxiliaries of the passive voice: `was explained` names what is said, not who says it.
+_PASSIVE = _lexicon("is was were are be been being")
 # Auxiliaries that make a verb phrase of the words around them: `that was reported`.
 _VERB_AUX = _lexicon("is was were are be been being has have had will would could might may must should did does do")
 _PRONOUNS = {"he": "m", "she": "f", "il": "m", "elle": "f", "they": "p", "ils": "p", "elles": "p",
@@ -303,6 +306,8 @@ monsieur mademoiselle sen. sen senator rep. rep gov. gov governor president prof
 general col. col colonel capt. capt captain lt. rev. st. king queen prince princess""")
 _FEMALE_TITLES = _lexicon("mrs mrs. ms ms. miss lady madam madame mme mme. mlle mlle. mademoiselle queen princess")
 _MALE_TITLES = _lexicon("mr mr. sir lord m. monsieur king prince")
+# Titles that only men bear in a novel: `General Tilney` is a man whatever pronouns follow his name.
+_MEN_TITLES = _lexicon("general colonel captain gen col capt dr")
 # Common first names, to tell "she" from "he" when a person is first named.
 _FEMALE_NAMES = _lexicon("""mary elizabeth jane anne ann anna emma catherine charlotte lydia kitty marianne
 elinor fanny harriet isabella maria julia sarah susan lucy margaret helen natalia natalie natasha nadezhda
@@ -782,6 +787,17 @@ def _quoted_at(quoted: list[tuple[int, int]], opens: list[int], i: int) -> bool:
     return k >= 0 and quoted[k][1] > i
 
 
+def _described(name: str) -> str | None:
+    """The gender a description tells (`the old man`: m), "" for a description of neither (`the clergyman`), None
+    for no description: a speech tag that only describes its speaker fits whoever of the conversation it fits."""
+    words = name.lower().split()
+    if len(words) < 2 or words[0] not in _DETERMINERS or any(_CAP.match(w) for w in name.split()[1:]):
+        return None
+    if any(w in _FEMALE_NOUNS for w in words[1:]):
+        return "f"
+    return "m" if any(w in _MALE_NOUNS for w in words[1:]) else ""
+
+
 def _outside(found: Iterable[tuple[int, int, str]], quoted: list[tuple[int, int]]) -> Iterable[tuple[int, int, str]]:
     """The matches, in text order, that start outside every quoted span (sorted, not overlapping)."""
     k = 0
@@ -813,6 +829,17 @@ def _name_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 _PARTY_STATE = re.compile(r"[RDI]-[A-Z]")  # `Sen. Chuck Grassley (R-Iowa)`: a party and a state
 _PARTICLES = frozenset({"de", "van", "von", "der", "du", "al", "bin", "da", "di", "del", "la", "le"})
+
+
+def _two_people(words: tuple[str, ...], persons: list[list], index: dict[str, list[int]]) -> bool:
+    """Whether two name words are two people of a novel: the second someone's name already, not as a surname, and
+    the first no name of theirs: `Katharine Cassandra`, said of the cousins, is no third person, nor one of them, and
+    `Mrs. Allan Anne` (`Mrs. Allan, Anne` without its comma) is not Anne."""
+    if len(words) != 2 or words[1] not in index:
+        return False
+    first, second = (set(index.get(w, ())) for w in words)
+    return not first & second and not any(words[1] in persons[pid][7] or f" {words[1]}" in " ".join(persons[pid][6])
+                                           for pid in first | second)
 
 
 def _person_name(phrase: str) -> tuple[int, str | None, tuple[str, ...], bool] | None:
@@ -863,6 +890,8 @@ def _person_name(phrase: str) -> tuple[int, str | None, tuple[str, ...], bool] |
 
 # A run of capitalized words, with the particles of a name: `Bill de Blasio`.
 _CAP_RUN = rf"[{_UPPER}][\w'’-]+(?:\s+(?:(?:{'|'.join(sorted(_PARTICLES))})\s+)?[{_UPPER}][\w'’-]+)*"
+# The capitalized words that end a description, titles included: `Mr. Emerson` of `the voice of old Mr. Emerson`.
+_NAME_AT_END = re.compile(rf"(?<!\S)[{_UPPER}][\w'’.-]*(?:\s+[{_UPPER}][\w'’.-]*)*$")
 _APPOSED = re.compile(rf",\s+({_CAP_RUN})")  # a name in apposition after a description
 _AFTER_ROLE = re.compile(rf"\s+({_CAP_RUN})")  # a name after a role noun: `Mayor Jo Smith`
 _BEFORE_ROLE = re.compile(rf"({_CAP_RUN}),\s+(?:[\w'’]+\s+){{0,3}}(?:l['’])?\Z")  # `Jo Smith, the mayor`
@@ -1256,6 +1285,8 @@ class _Cue:
                 b -= 2  # `Mr. Trump was prompted to say`
             while b >= 0 and (toks[b].low in _AUX or _adverb(toks, b) or (participle and toks[b].low in _ASPECT)):
                 b -= 1
+            if t.low.endswith("ed") and any(w.low in _PASSIVE for w in toks[b + 1:k]):
+                continue  # `what had delighted the town was now explained`: no one speaks
             if participle and b >= 0 and toks[b].text == ",":
                 # `In an interview with CNN, Trump ..., saying “...”`: the clause's subject says it; `Ada said,
                 # adding that ...`: Ada
@@ -1446,6 +1477,8 @@ class _Extractor:
         people: list[tuple[int, str, int, int]] = []
         plain: list[bool] = []  # the mention names its person unambiguously: its pronouns tell the gender
         for s, name, e, words, gender in found_people:
+            if self.dialogue and _two_people(words, persons, index):
+                continue
             # a novel's `Mrs. Morel` and `Miss Morel` are two people; news calls one `Sen. Warren` and `Ms. Warren`
             title = name.split(maxsplit=1)[0].lower().rstrip(".") if self.dialogue and len(name.split()) > 1 else ""
             title = title if title in _TITLES else ""
@@ -1480,7 +1513,8 @@ class _Extractor:
                 # `she` is surer than `her`, which may be someone else's: `Melanie said to him, who began his`;
                 # news names many more people around each one than a novel does
                 persons[pid][3 if m.group(1) else 4] += (self.dialogue if m.group().lower() in _OBJECTS else 2)
-        self.genders = [p[1] or ("m" if p[3] > 2 * p[4] else "f" if p[4] > 2 * p[3] else None) for p in persons]
+        self.genders = [p[1] or ("m" if p[5] & _MEN_TITLES or p[3] > 2 * p[4] else "f" if p[4] > 2 * p[3] else None)
+                        for p in persons]
         if not self.dialogue:
             seen: dict[str, str] = {}
             for (words, *_), gender in zip(persons, self.genders, strict=True):
@@ -1572,6 +1606,11 @@ class _Extractor:
         if words == ["it"]:  # `“...,” it added`: the paper, report or body quoted last
             return next((w for at, w in sorted(self.tags.items(), reverse=True) if at < start and w[0].lower()
                          not in _PRONOUNS and w[0].lower() != "it" and self._gender_of(w) is None), who)
+        named = _NAME_AT_END.search(name) if words and words[0] in _DETERMINERS else None
+        if named is not None and named.start() > 0:  # `the scandalised Margaret`, `the voice of old Mr. Emerson`
+            inner = named.group(), start + named.start(), start + named.end()
+            if self._person(inner) is not None:
+                return inner
         if len(words) == 2 and words[0] in ("his", "her") and words[1] in _KIN_TITLES:
             # `his wife`, `her mother`: Mrs. Morel, named with the title and the surname of whom `his` stands for
             kin = self._antecedent(start, "m" if words[0] == "his" else "f")
@@ -1682,7 +1721,8 @@ class _Extractor:
 
     def _pick(self, group: list[tuple[int, int, int, Who | str]], want: str | None, depth: int) -> Who | None:
         """The leftmost person of one sentence with the wanted gender; possessives (`Trump's`) last and, in a
-        novel, people no speech tag names next to last: `he said` stands for someone who speaks."""
+        novel, people no speech tag names next to last, and not at all when their gender is unknown too: `he said`
+        stands for someone who speaks."""
         ranked = []
         for s, e, pid, who in group:
             g = self.genders[pid] if pid >= 0 else who
@@ -1693,6 +1733,8 @@ class _Extractor:
             possessive = self.text.startswith(("'s", "’s"), e)
             # a novel's people are known well enough to pass over one of unknown gender; news names too many
             mute = self.dialogue and pid >= 0 and pid not in self.talkers
+            if mute and g is None:
+                continue  # a novel's `Windy Corner` or `Professor Castel`: named, never heard, of no known gender
             ranked.append((possessive, mute, self.dialogue and g is None and want is not None, s, pid, who))
         for _, _, _, s, pid, who in sorted(ranked):
             if pid >= 0:
@@ -1960,6 +2002,11 @@ class _Extractor:
                 if s.speaker is not None and s.speaker[0] in ("I", "je", "Je"):
                     s.speaker = narrator
         tagged: dict[int, Who] = {}
+        for s in spans if dialogue else ():
+            loose = self._loose_tag(s) if s.speaker is None else None
+            if loose is not None:
+                self.tags[s.open] = loose
+                s.speaker = self.resolve(loose)
         for pi, group in by_para.items():
             who = next((s.speaker for s in group if s.speaker is not None), None)
             if who is not None and " ".join(who[0].lower().split()) != "the other":
@@ -1994,6 +2041,29 @@ class _Extractor:
                     s.speaker = who
             turns[pi] = who
 
+    def _loose_tag(self, span: _Span) -> Who | None:
+        """A speech tag all the same, as written, after a quote that ends with `,`, `?` or `!`: a name (or `he`,
+        `she`) and a verb the tag lexicon lacks (`"...," Toomey fumed`), or such a verb and a name (`"...?" reacted
+        Trump.`)."""
+        text = self.text
+        if span.end == span.start or text[span.end - 1] not in ",?!":
+            return None
+        after = span.close + 1 if text.startswith(" ", span.close) else span.close
+        k = bisect_left(self.starts, after)
+        if k < len(self.people) and self.people[k][0] == after:
+            who: Who | None = self.people[k][1], after, self.people[k][2]
+        else:
+            m = _PRONOUN_AFTER.match(text, after)
+            who = (m.group(1), after, m.end(1)) if m is not None else None
+        if who is not None and _VERB_AFTER.match(text, who[2]):
+            return who
+        verb = _INVERTED_AFTER.match(text, after)
+        k = bisect_left(self.starts, verb.end()) if verb is not None else len(self.people)
+        if verb is not None and k < len(self.people) and self.people[k][0] == verb.end() \
+                and text.startswith((".", ","), self.people[k][2]):
+            return self.people[k][1], self.people[k][0], self.people[k][2]
+        return None
+
     def _sentence_person(self, span: _Span) -> Who | None:
         """Who speaks a quote no speech tag was found for, by the words around it rather than the conversation
         (which is more often wrong): a name and a verb the tag lexicon lacks right after it (`"...," Toomey
@@ -2001,21 +2071,9 @@ class _Extractor:
         sentence's subject when it names someone, else its nearest person who is no object (not `to Kerry`),
         else its first, else whatever its subject is (`A report found "..."`)."""
         text = self.text
-        after = span.close + 1 if text.startswith(" ", span.close) else span.close
-        if span.end > span.start and text[span.end - 1] in ",?!":  # `"...," Toomey fumed`: a tag all the same
-            k = bisect_left(self.starts, after)
-            if k < len(self.people) and self.people[k][0] == after:
-                who: Who | None = self.people[k][1], after, self.people[k][2]
-            else:
-                m = _PRONOUN_AFTER.match(text, after)
-                who = (m.group(1), after, m.end(1)) if m is not None else None
-            if who is not None and _VERB_AFTER.match(text, who[2]):
-                return self.resolve(who)
-            verb = _INVERTED_AFTER.match(text, after)  # `"...?" reacted Trump.`
-            k = bisect_left(self.starts, verb.end()) if verb is not None else len(self.people)
-            if verb is not None and k < len(self.people) and self.people[k][0] == verb.end() \
-                    and text.startswith((".", ","), self.people[k][2]):
-                return self.people[k][1], self.people[k][0], self.people[k][2]
+        who = self._loose_tag(span)
+        if who is not None:
+            return self.resolve(who)
         ps, pe = self.paras[span.para]
         ss = self._sentence_start(max(ps, span.open - 300), span.open)
         if span.open - ss < 3:
@@ -2053,7 +2111,8 @@ class _Extractor:
         Each turn has a few candidates, scored by what the text says of that turn alone (`_turn_options`); the
         sequence chosen is the best by those scores plus the rhythm of a conversation between quote paragraphs
         that follow each other: who spoke the turn before rarely speaks again, who spoke two turns before often
-        does. So a tag or a name called out settles the turns before it as well as those after.
+        does, and a third voice breaks into a conversation of two less often. So a tag or a name called out settles
+        the turns before it as well as those after.
         """
         order = sorted(by_para)
         counts = Counter(self._key(w) for w in tagged.values())
@@ -2071,7 +2130,8 @@ class _Extractor:
             follows = n > 0 and pi - order[n - 1] == 1
             sure = follows and (len(options[n]) == 1 or len(options[n - 1]) == 1)  # a turn whose tag names them
             same = _TURN["same_sure" if sure else "same"] if follows else 0.0
-            again = _TURN["again"] if follows and n > 1 and order[n - 1] - order[n - 2] == 1 else 0.0
+            three = follows and n > 1 and order[n - 1] - order[n - 2] == 1
+            again, newcomer = (_TURN["again"], _TURN["newcomer"]) if three else (0.0, 0.0)
             new: dict[tuple, float] = {}
             ptr: dict[tuple, tuple] = {}
             scored = [(c, u) for c, (_, u) in options[n].items()]
@@ -2082,6 +2142,8 @@ class _Extractor:
                         t -= same
                     elif c == a and c != "":
                         t += again
+                    elif a != b:  # a third voice in a conversation of two
+                        t -= newcomer
                     if t > new.get((b, c), -1e9):
                         new[(b, c)] = t
                         ptr[(b, c)] = (a, b)
@@ -2101,13 +2163,19 @@ class _Extractor:
         names, else, scored by the evidence for them, the subject of its narration, the one the turn before calls
         by name, the one the turn after calls by name, the person a narration just before ends with; then, unscored,
         the candidates of the two turns before, the speakers tagged close by, the narrator, the last people named.
-        A `he said` keeps only the men; no one the turn itself calls by name is left."""
+        A `he said` keeps only the men, a `said the old man` too, and a `they said` or a description leaves the choice
+        to the conversation; a `sir` or `madam` of the turn before or after counts against the other gender; no one
+        the turn itself calls by name is left."""
         group = by_para[pi]
         who = tagged.get(pi)
         raw = next((self.tags[s.open] for s in group if s.open in self.tags), None)
         want = _PRONOUNS.get(raw[0].lower()) if raw is not None else None
-        if who is not None and want not in ("m", "f"):
+        described = _described(raw[0]) if raw is not None else None  # `said the old man`: a man of the conversation
+        if want == "p" or (want == "1" and narrator is None):
+            described = ""  # `they said`, or `I said` in a story no one tells: someone of the conversation
+        if who is not None and want not in ("m", "f") and described is None:
             return {self._key(who): [who, 0.0]}
+        want = want or described
         unit: dict[int | str, list] = {}
 
         def add(w: Who | None, score: float = 0.0, anyone: bool = True) -> None:
@@ -2162,6 +2230,10 @@ class _Extractor:
             k -= 1
         for a in self._addressed(group):
             unit.pop(self._key(a), None)
+        called_sir = None if want in ("m", "f") else (self._sir(by_para.get(pi - 1, []))
+                                                       or self._sir(by_para.get(pi + 1, [])))
+        for k in [k for k in unit if called_sir and isinstance(k, int) and self.genders[k] not in (called_sir, None)]:
+            unit[k][1] -= _TURN["sir"]
         if want in ("m", "f"):
             for k in [k for k in unit if isinstance(k, int) and self.genders[k] not in (want, None)]:
                 if who is not None:
@@ -2170,6 +2242,14 @@ class _Extractor:
                     unit[k][1] -= _TURN["wrong_gender"]
         best = sorted(unit.items(), key=lambda kv: -kv[1][1])[:4]  # the four best are enough, and keep it fast
         return dict(best) if best else {"": [None, 0.0]}  # no one: the turn gets no speaker
+
+    def _sir(self, group: list[_Span]) -> str | None:
+        """The gender of whom a paragraph's quotes call `sir` or `madam`: the one who speaks before or after it."""
+        for span in group:
+            m = _SIR_RE.search(self.text, span.start, span.end)
+            if m is not None:
+                return "m" if m.group(1).lower() == "sir" else "f"
+        return None
 
     def _narrator(self, by_para: dict[int, list[_Span]]) -> Who | None:
         """Who `I` is in a first-person story: the name the others call the narrator by in the turns that
@@ -2300,7 +2380,9 @@ class _Extractor:
                     found = self._name(m.group())
                     if found is not None and (found[2][0] in self.name_index or found[3] or (
                             not known and (s, e) != (span.start, span.end) and found[2][0] in self._proper())):
-                        out.append((m.group()[found[0]:], s + found[0], e))
+                        if m.group().endswith(".") and not _ABBREV.search(m.group()):
+                            e -= 1  # `You are tired, Lucy.`: the name, not the sentence's period
+                        out.append((self.text[s + found[0]:e], s + found[0], e))
         return out
 
     def _narrated(self, pi: int, group: list[_Span]) -> tuple[Who | None, bool]:
@@ -2573,7 +2655,7 @@ class _Extractor:
 _FIRST_NAMES = _FEMALE_NAMES | _MALE_NAMES
 # What tells who speaks a novel's turn (`_take_turns`), and how much, fitted on half of PDNC.
 _TURN = {
-    "tag_pronoun": 4.0,  # `he said`: for the person the pronoun stands for
+    "tag_pronoun": 4.0,  # `he said`, `said the old man`: for the person the pronoun or description stands for
     "narration": 5.0,  # for the subject of the turn's own narration: `Jo smiled. “...”`
     "narration_pronoun": 3.0,  # for whom a `He held up his hand.` before the quote stands for
     "wrong_gender": 4.0,  # against the people whom such a pronoun cannot stand for
@@ -2583,8 +2665,12 @@ _TURN = {
     "same": 0.5,  # against the speaker of the turn just before
     "same_sure": 3.0,  # the same, when one of the two turns has but one candidate
     "again": 2.5,  # for the speaker of the turn two before, when the three follow each other
+    "newcomer": 0.5,  # then against anyone else than the two who spoke the turns before
     "recency": 0.05,  # against each unscored candidate before
+    "sir": 4.0,  # against the people of the other gender than whom the turn before or after calls `sir` or `madam`
 }
+# `Thank you, sir.`, `Yes, madam!`: whom a turn is said to.
+_SIR_RE = re.compile(r"(?<![\w'’])(sir|madam|ma['’]am)(?=\s*[,.!?;—-])", re.IGNORECASE)
 _TURN_DESCRIBED = 6  # tags a description needs to be taken for one of the people who take turns
 _SENT_BREAK = re.compile(rf"[.!?][\"”’»]?\s+(?=[\"“«„‘{_UPPER}])")
 # Words that may introduce reported speech: the sentences that hold one are read by `_indirect_in`.
