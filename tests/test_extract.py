@@ -226,6 +226,12 @@ def test_speaker_offsets_point_at_the_name_as_written() -> None:
                      "Ada Morel", id="saying-then-the-subject-of-a-clause"),
         pytest.param("Tom Reed spoke.\n\nThe plan has often been labeled a “disaster” by its critics.", "its critics",
                      id="by-whom-a-passive-labels-it"),
+        pytest.param("The vote was close.\n\nAda Morel and Tom Reed saw the vote as a defeat, with Reed noting the "
+                     "“bitter end.”", "Reed", id="the-subject-of-an-absolute-clause"),
+        pytest.param("Tom Reed spoke.\n\nAda Morel said Tom Reed's claim that the bridge was safe is “simply false.”",
+                     "Ada Morel", id="a-word-on-his-claim-is-not-his"),
+        pytest.param("Tom Reed spoke.\n\nAn aide who spoke on condition of anonymity said the plan was “dead.”",
+                     "An aide", id="not-the-relative-clause"),
     ],
 )
 def test_the_speaker_is_the_name_next_to_a_speech_verb(text: str, speaker: str) -> None:
@@ -360,6 +366,8 @@ def test_french_inverted_pronoun_resolves() -> None:
                      "Ada Morel", id="yet-she"),
         pytest.param("President Ada Morel spoke. World Bank President Tom Reed listened.\n\n“We won,” the president "
                      "said.", "President Ada Morel", id="another-body-s-president"),
+        pytest.param("Tom Reed, the vice president, spoke. President Ada Morel listened.\n\n“We won,” the vice "
+                     "president said.", "Tom Reed", id="the-vice-president-is-not-the-president"),
         pytest.param("Following Ada Morel, Tom Reed spoke.\n\n“We won,” he said.", "Tom Reed",
                      id="following-is-no-name"),
         pytest.param("Tom Reed left early. Cruz waved to the crowd.\n\n“Never,” he said.\n\n“Yes,” Cruz said.", "Cruz",
@@ -368,6 +376,12 @@ def test_french_inverted_pronoun_resolves() -> None:
                      "Tom Reed", id="not-whom-he-talks-about"),
         pytest.param("Tom Reed spoke first.\n\nAda Morel came later. Eight years ago, she backed Bill Gray and said, "
                      "“He is the one.”", "Ada Morel", id="years-ago"),
+        pytest.param("Tom Reed spoke at noon.\n\nDarvel Ostin, 33, of Flint, Mich., dismissed the idea. “It will "
+                     "fail,” he said.", "Darvel Ostin", id="a-name-with-an-age-is-a-person"),
+        pytest.param("Tom Reed spoke at noon.\n\nDarvel Ostin, a retired welder, dismissed the idea. “It will fail,” "
+                     "he said.", "Darvel Ostin", id="a-name-in-apposition-to-someone-is-a-person"),
+        pytest.param("Tom Reed spoke at noon.\n\nDarvel Ostin (D-Ore.) dismissed the idea. “It will fail,” he said.",
+                     "Darvel Ostin", id="a-name-with-a-party-and-a-state-is-a-person"),
     ],
 )
 def test_news_pronouns_and_descriptions(text: str, speaker: str) -> None:
@@ -379,9 +393,14 @@ def test_many_tagged_quote_paragraphs_in_a_row_are_news_not_a_novel_s_dialogue()
     assert [q.speaker for q in quotations(text)][-1] == "Reed"  # as written: a novel would give the full name
 
 
-def test_an_unattributed_reply_in_a_dialogue_goes_to_the_other_speaker() -> None:
-    text = ("“Is it true?” asked Elizabeth.\n\n“It is,” said Darcy.\n\n“Then I am glad.”\n\n“So am I.”")
-    assert [q.speaker for q in quotations(text)] == ["Elizabeth", "Darcy", "Elizabeth", "Darcy"]
+@pytest.mark.parametrize(("text", "speakers"), [
+    pytest.param("“Is it true?” asked Elizabeth.\n\n“It is,” said Darcy.\n\n“Then I am glad.”\n\n“So am I.”",
+                 ["Elizabeth", "Darcy", "Elizabeth", "Darcy"], id="a-reply-goes-to-the-other-speaker"),
+    pytest.param("Tom Reed called the plan “absurd.”\n\n“It will fail,” said Ada Morel.\n\n“Nobody wants it.”",
+                 ["Tom Reed", "Ada Morel", "Ada Morel"], id="a-narration-that-quotes-a-word-takes-no-turn"),
+])
+def test_an_unattributed_quote_paragraph_takes_its_turn(text: str, speakers: list[str]) -> None:
+    assert [q.speaker for q in quotations(text)] == speakers
 
 
 def _dialogue(*turns: str) -> str:

@@ -763,22 +763,25 @@ _APPOSITION = re.compile(r",\s+(who\b|whose\b|[^,.;:\"“”]{1,60})")
 
 def _role(text: str, start: int, end: int) -> str | None:
     """How the words around a name show a person: "f" or "m" for `Jo Smith, a spokeswoman` or `the widow
-    Jo Smith`, "" for `Jo Smith, who`, `economist Jo Smith`; None when they do not."""
+    Jo Smith`, "" for `Jo Smith, who`, `Jo Smith, 33,`, `Jo Smith, a Navy veteran`, `Jo Smith (D-Ore.)`, `economist
+    Jo Smith`; None when they do not."""
     before = text[max(0, start - 20):start].split()
     nouns = [before[-1].lower()] if before else []
+    someone = text.startswith(" (", end) and _PARTY_STATE.match(text, end + 2) is not None
     m = _APPOSITION.match(text, end, end + 80)
     if m is not None:
-        if m.group(1) in ("who", "whose"):
+        if m.group(1) in ("who", "whose") or (m.group(1).isdigit() and text.startswith(",", m.end())):
             return ""
         words = m.group(1).lower().split()
         if words[0] not in _POSSESSIVES:  # `Jo Smith, her mother` may be two people
             nouns += words
+        someone = someone or words[0] in ("a", "an")
     for noun in nouns:
         if noun in _FEMALE_NOUNS:
             return "f"
         if noun in _MALE_NOUNS:
             return "m"
-    return "" if any(noun in _PERSON_NOUNS for noun in nouns) else None
+    return "" if someone or any(noun in _PERSON_NOUNS for noun in nouns) else None
 
 
 def _quoted_at(quoted: list[tuple[int, int]], opens: list[int], i: int) -> bool:
@@ -896,6 +899,7 @@ _APPOSED = re.compile(rf",\s+({_CAP_RUN})")  # a name in apposition after a desc
 _AFTER_ROLE = re.compile(rf"\s+({_CAP_RUN})")  # a name after a role noun: `Mayor Jo Smith`
 _BEFORE_ROLE = re.compile(rf"({_CAP_RUN}),\s+(?:[\w'’]+\s+){{0,3}}(?:l['’])?\Z")  # `Jo Smith, the mayor`
 _NAMES_SEEN: dict[str, tuple[int, str | None, tuple[str, ...], bool] | None] = {}
+_DEPUTIES = _lexicon("vice deputy assistant lieutenant")  # `the vice president` is not `President Obama`
 # Relatives who share a person's surname, and the title they go by: `her mother` is Mrs. Morel.
 _KIN_TITLES = {"wife": "mrs", "lady": "mrs", "mother": "mrs", "husband": "mr", "father": "mr"}
 _POSSESSIVES = _lexicon("his her their its our my your son sa ses leur leurs")
@@ -946,6 +950,12 @@ def _initial(toks: list[_Tok], k: int) -> bool:
     """A middle initial between two capitalized words: `James A. Baker`."""
     return len(toks[k].text) == 2 and toks[k].text[1] == "." and toks[k].text[0].isupper() and 0 < k < len(toks) - 1 \
         and _is_cap(toks[k + 1])
+
+
+def _absolute(toks: list[_Tok], k: int) -> bool:
+    """Whether token k starts the subject of an absolute clause, `..., with Jo noting that ...`: Jo speaks there."""
+    return k > 1 and toks[k - 1].low == "with" and toks[k - 2].text == "," and any(
+        t.low.endswith("ing") and t.text.islower() for t in toks[k + 1:k + 6])
 
 
 def _before_apposition(toks: list[_Tok], hit: tuple[int, int, int]) -> list[_Tok]:
@@ -1112,6 +1122,8 @@ class _Cue:
                 break
             j -= 1
         j = max(j, 0)
+        if 2 <= j <= i and toks[j - 1].low == "who":  # `an official who spoke anonymously said`: the official
+            return self.backward_np(toks, j - 2)
         if j > i or toks[j].low in _PREPOSITIONS or toks[i].low in _FUNCTION_WORDS:
             return None
         if any(w.low in _VERB_AUX or w.low.endswith("n't") for w in toks[j:i + 1]) or (
@@ -1267,9 +1279,10 @@ class _Cue:
                 if k + 1 < len(toks) and toks[k + 1].low in _VERB_AUX | _AS_WORDS:
                     continue  # `denounced Trump's remarks as “hurtful”`, `his comments are “...”`: words on them
                 outer = self.last_verb(toks[:k - 1]) if k + 1 == len(toks) or toks[k + 1].low not in ("that", "of") \
-                    else None
+                    or toks[-1].low in _PASSIVE else None
                 if outer is not None and "," not in (w.text for w in toks[outer[2]:k]):
-                    return outer  # `Ryan called Trump's remarks “racist”`: the quote is Ryan's word for them
+                    # `Ryan called Trump's remarks “racist”`, `Jo said Al's claim that ... is “false”`: Ryan's, Jo's
+                    return outer
                 return k - 1, k - 1, k  # `Trump’s claim that there have been “thousands of shootings”`
             if not (self.is_verb(t) or _put_it(toks, k) or (k == 0 and t.low in _SAID)) or (
                     strong_only and t.low in _THOUGHT) or (k > 0 and toks[k - 1].low in _ARTICLES) or (
@@ -1650,7 +1663,7 @@ class _Extractor:
             apposed = _APPOSED.match(self.text, who[2])
             if apposed is not None and self._name(apposed.group(1)) is not None:  # `his wife, Gabriela Lazar,`
                 return apposed.group(1), apposed.start(1), apposed.end(1)
-            named = self._named_by_role(head, start)
+            named = self._named_by_role(head, start, words[words.index(head) - 1] in _DEPUTIES)
             if named is not None:
                 return named
             if not self.dialogue and any(w in _ANONYMOUS for w in words[1:4]):
@@ -1670,13 +1683,16 @@ class _Extractor:
                 return self.sources[k][1]
         return found or who
 
-    def _named_by_role(self, head: str, pos: int) -> Who | None:
+    def _named_by_role(self, head: str, pos: int, deputy: bool) -> Who | None:
         """The last person named with the role noun `head` in the 20,000 characters before `pos`:
         `Jo Smith, the mayor` or `Mayor Jo Smith` for `the mayor` (not `Oh, my dear mother`, nor
-        `in Chelsea, the mayor`). The search starts from each `head`, which is rarer than capitals, and goes
-        backwards from the last."""
+        `in Chelsea, the mayor`, nor `Deputy Mayor Al Day`, unless `deputy`: `the deputy mayor`). The search
+        starts from each `head`, which is rarer than capitals, and goes backwards from the last."""
         text = self.text
         for h in reversed(list(re.compile(rf"\b(?i:{head})\b").finditer(text, max(0, pos - 20000), pos))):
+            prev = text[max(0, h.start() - 12):h.start()].split()
+            if (bool(prev) and prev[-1].lower() in _DEPUTIES) != deputy:
+                continue
             before = max(0, h.start() - 300)
             names = [(m, m.start(1)) for m in [_AFTER_ROLE.match(text, h.end(), pos)] if m is not None]
             if h.group() == head:
@@ -1829,9 +1845,10 @@ class _Extractor:
 
     def _last_clause(self, toks: list[_Tok]) -> list[_Tok]:
         """The last clause of a sentence's words that has a subject of its own, else them all: `Jo signed it, while Al
-        proposed we “...”` is Al's (but `Jo said that Al is “...” while Ed is “...”` is all Jo's)."""
+        proposed we “...”` and `Jo signed it, with Al calling it “...”` are Al's (but `Jo said that Al is “...” while
+        Ed is “...”` is all Jo's)."""
         for k in range(len(toks) - 3, 0, -1):
-            if (toks[k - 1].low in _CLAUSE_LINKS or toks[k - 1].text in ";—–") and (
+            if (toks[k - 1].low in _CLAUSE_LINKS or toks[k - 1].text in ";—–" or _absolute(toks, k)) and (
                     _is_cap(toks[k]) or toks[k].low in _PRONOUNS) and self.cue.subject(toks[k:], self._proper()):
                 return toks if any(self.cue.is_verb(t) for t in toks[:k]) else toks[k:]
         return toks
@@ -2033,13 +2050,18 @@ class _Extractor:
                     who = about  # the paragraph before, a narration, was about them
                 elif last is not None:
                     who = before if pi - 1 in turns and before is not None and pi - 2 in turns \
-                        and not self._same(before, last) else last
+                        and not self._same(before, last) and self._exchange(by_para, pi) else last
             for s in group:  # the quotes its tag left without a speaker; all of them when the turn changed hands
                 if s.speaker is None:
                     s.speaker = self._sentence_person(s) or who
                 elif who is not tagged.get(pi):
                     s.speaker = who
             turns[pi] = who
+
+    def _exchange(self, by_para: dict[int, list[_Span]], pi: int) -> bool:
+        """Whether the two paragraphs before `pi` open with quotes, as the turns of an exchange do: a narration
+        that quotes a phrase or two hands no turn over (`Jo called it “absurd.”` then `“...,” said Al.`)."""
+        return all(by_para[k][0].open == self.paras[k][0] for k in (pi - 1, pi - 2))
 
     def _loose_tag(self, span: _Span) -> Who | None:
         """A speech tag all the same, as written, after a quote that ends with `,`, `?` or `!`: a name (or `he`,
