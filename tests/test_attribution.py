@@ -127,6 +127,11 @@ def test_a_content_ends_with_its_sentence() -> None:
     assert attributions(text) == [("the bill would fail", "The senator")]
 
 
+def test_a_content_stops_before_its_end_mark() -> None:
+    text = "The mayor said the bridge would reopen in May. ''It is safe,'' he added."
+    assert [content for content, _ in attributions(text)] == ["the bridge would reopen in May"]
+
+
 def test_two_apostrophes_quote_like_a_double_mark() -> None:
     text = "Mr. Bell said the harbor would close. ''We have no money left,'' he said. ''None.'' Then he left."
     toks = _read(text, [(0, len(text))], _Types())

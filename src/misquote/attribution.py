@@ -489,6 +489,9 @@ def may_be_french(text: str) -> bool:
     return any(w in text for w in _FR_WORDS)
 
 
+_END_MARKS = frozenset(".!?…")  # of sentences: the last token of a content is none of them
+
+
 def reported(text: str, paragraphs: Sequence[Span] | None = None, model: Model | None = None) -> list[Reported]:
     """Attributions in `text` (or in the given paragraphs of it): content spans and their source spans.
 
@@ -522,6 +525,8 @@ def reported(text: str, paragraphs: Sequence[Span] | None = None, model: Model |
         for first, last, source in _attributions(group):
             # a content ends with its first sentence: one in seventy of PolNeAR's goes on into the next
             last = min(last, sentences[bisect_right(sentences, first)] - 1) if sentences[-1] > first else last
+            if last > first and toks.words[last] in _END_MARKS:
+                last -= 1  # PolNeAR's contents stop before their sentence's end mark
             src = (starts[source[0]], ends[source[1]]) if source else (None, None)
             out.append(Reported(starts[first], ends[last], *src))
     return out
