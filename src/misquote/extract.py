@@ -1376,6 +1376,7 @@ class _Extractor:
         self.names: list[set[str]] = []  # by person
         self.addressed: dict[tuple[int, bool], list[Who]] = {}  # (first quote's offset, known only) -> called
         self.dialogue = False  # many quote paragraphs in a row: a novel's conversations, not news
+        self.follows: list[int] = []  # the quote paragraphs that follow another
         self.common: dict[str, bool] = {}
         self.titled: dict[str, list[Who]] = {}  # `mrs bennet` -> where a person is so named
         self.proper: set[str] | None = None  # words written capitalized in mid-sentence, lower case
@@ -1417,7 +1418,7 @@ class _Extractor:
         """
         text = self.text
         opens = [q[0] for q in quoted]
-        self.dialogue = self._is_dialogue(quoted)
+        self.dialogue = self._is_dialogue()
 
         def named_at(i: int) -> bool:
             """A name outside quotes, or, in news, inside a long quoted passage of narration."""
@@ -1549,15 +1550,13 @@ class _Extractor:
         self.talkers = {pid for w in speakers if w is not None and w[0].lower() not in _PRONOUNS
                         and (pid := self._person(w)) is not None}
 
-    def _is_dialogue(self, quoted: list[tuple[int, int]]) -> bool:
+    def _is_dialogue(self) -> bool:
         """Whether the text is a novel's dialogue rather than news: many quote paragraphs in a row, and some of
         them turns that no speech tag marks, one after another (a news story names the speaker of nearly every
         quote paragraph, however many follow each other)."""
-        quote_paras = {bisect_right(self.para_starts, q[0]) - 1 for q in quoted}
         tagged = {bisect_right(self.para_starts, at) - 1 for at in self.tags}
-        follows = [pi for pi in quote_paras if pi - 1 in quote_paras]
-        untagged = sum(pi not in tagged and pi - 1 not in tagged for pi in follows)
-        return len(follows) >= 15 and untagged >= 3
+        untagged = sum(pi not in tagged and pi - 1 not in tagged for pi in self.follows)
+        return len(self.follows) >= 15 and untagged >= 3
 
     @staticmethod
     def _same_person(words: tuple[str, ...], gender: str | None, persons: list[list],
@@ -1939,7 +1938,8 @@ class _Extractor:
         spans.extend(self._dash_spans(paras, labels))
         quoted = sorted((s.open, s.close) for s in spans)
         quote_paras = {s.para for s in spans}
-        fiction = len(text) >= _BOOK_CHARS and sum(pi - 1 in quote_paras for pi in quote_paras) >= 15
+        self.follows = [pi for pi in quote_paras if pi - 1 in quote_paras]
+        fiction = len(text) >= _BOOK_CHARS and len(self.follows) >= 15
         mentions: list[_Span] = []
         kept: list[_Span] = []
         for s in spans:
