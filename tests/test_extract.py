@@ -22,6 +22,11 @@ def said(text: str) -> list[tuple[str, str, str | None]]:
     return [(q.kind, q.text, q.speaker) for q in quotations(text)]
 
 
+def speakers(text: str) -> list[str | None]:
+    """The speaker of each direct quotation, in reading order: what the speaker tests compare."""
+    return [q.speaker for q in quotations(text) if q.kind == "direct"]
+
+
 # ---------------------------------------------------------------------------------------------- marks
 
 
@@ -235,7 +240,7 @@ def test_speaker_offsets_point_at_the_name_as_written() -> None:
     ],
 )
 def test_the_speaker_is_the_name_next_to_a_speech_verb(text: str, speaker: str) -> None:
-    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == [speaker]
+    assert speakers(text) == [speaker]
 
 
 @pytest.mark.parametrize(
@@ -257,44 +262,44 @@ def test_the_speaker_is_the_name_next_to_a_speech_verb(text: str, speaker: str) 
     ],
 )
 def test_without_a_speech_verb_the_quoting_sentence_s_subject_speaks(text: str, speaker: str) -> None:
-    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == [speaker]
+    assert speakers(text) == [speaker]
 
 
 def test_a_tag_that_leads_on_to_its_own_quote_is_not_the_quote_s_before() -> None:
     text = "The vote was close.\n\nTom Reed accuses Bill Gray of “lying” and Ada Morel says he is “wrong.”"
-    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == ["Tom Reed", "Ada Morel"]
+    assert speakers(text) == ["Tom Reed", "Ada Morel"]
 
 
 def test_a_clause_that_a_speech_verb_reports_is_the_speaker_s() -> None:
     text = "The vote was close.\n\nTom Reed said that Ada Morel was “tired” while Bill Gray is “lost.”"
-    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == ["Tom Reed", "Tom Reed"]
+    assert speakers(text) == ["Tom Reed", "Tom Reed"]
 
 
 def test_a_word_inside_quote_marks_is_no_speaker() -> None:
     text = ("The vote was close.\n\n“Tom Reed won tonight and I was glad to see that. I think we need him back,” Ada "
             "Morel said during a panel on her show after the senator won, remarking that while there are “still some "
             "angry voters,” Tom Reed already “paid a heavy price.”")
-    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == ["Ada Morel"] * 3
+    assert speakers(text) == ["Ada Morel"] * 3
 
 
 def test_a_tag_that_ends_with_a_colon_introduces_the_next_quote() -> None:
     text = "The vote was close.\n\n“We won,” Ada Morel said. “It was close.” Tom Reed replied: “Not so.”"
-    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == ["Ada Morel", "Ada Morel", "Tom Reed"]
+    assert speakers(text) == ["Ada Morel", "Ada Morel", "Tom Reed"]
 
 
 def test_the_next_sentence_with_a_quote_of_its_own_is_not_a_speech_tag() -> None:
     text = "The vote was close.\n\nTom Reed said the plan was “dead.” Ada Morel called him a “liar.”"
-    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == ["Tom Reed", "Ada Morel"]
+    assert speakers(text) == ["Tom Reed", "Ada Morel"]
 
 
 def test_a_quote_after_a_tag_and_a_clause_goes_on_with_the_tag_s_speaker() -> None:
     text = "“The plan is good,” Ada Morel told Tom Reed, after Tom Reed asked her about it. “It will work.”"
-    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == ["Ada Morel", "Ada Morel"]
+    assert speakers(text) == ["Ada Morel", "Ada Morel"]
 
 
 def test_the_next_sentence_is_not_a_speech_tag() -> None:
     text = "Sedova wrote to the paper on Monday: “It was a lie.” Gordey says the interview was printed as it was given."
-    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == ["Sedova"]
+    assert speakers(text) == ["Sedova"]
 
 
 def test_pronouns_resolve_to_the_last_person_of_that_gender() -> None:
@@ -314,13 +319,13 @@ def test_a_family_named_in_the_plural_is_no_one_a_pronoun_stands_for() -> None:
 def test_a_pronoun_takes_the_gender_the_text_gives_a_name() -> None:
     text = ("Ngozi Okafor, who edited the paper, said she had never read the interview. Michel Gordey wrote it.\n\n"
             "“I never saw it before it ran,” she said.")
-    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == ["Ngozi Okafor"]
+    assert speakers(text) == ["Ngozi Okafor"]
 
 
 def test_a_pronoun_that_spoke_before_goes_on_as_the_same_person() -> None:
     text = ("Michel Gordey met Natalia Sedova and Leon Blum in Paris. He said, in the end, that the words were hers."
             "\n\n“I wrote what I heard,” he said.")
-    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == ["Michel Gordey"]
+    assert speakers(text) == ["Michel Gordey"]
 
 
 @pytest.mark.parametrize(
@@ -339,7 +344,7 @@ def test_a_pronoun_that_spoke_before_goes_on_as_the_same_person() -> None:
     ],
 )
 def test_a_description_is_the_person_it_names(text: str, speaker: str) -> None:
-    assert [q.speaker for q in quotations(text) if q.kind == "direct"][-1] == speaker
+    assert speakers(text)[-1] == speaker
 
 
 def test_a_description_resolves_to_the_person_it_described() -> None:
@@ -385,7 +390,7 @@ def test_french_inverted_pronoun_resolves() -> None:
     ],
 )
 def test_news_pronouns_and_descriptions(text: str, speaker: str) -> None:
-    assert next(q.speaker for q in quotations(text) if q.kind == "direct") == speaker
+    assert speakers(text)[0] == speaker
 
 
 def test_many_tagged_quote_paragraphs_in_a_row_are_news_not_a_novel_s_dialogue() -> None:
@@ -520,7 +525,7 @@ def test_dialogue_turns(turns: list[str], starts: list[str], speakers: list[str]
 
 def test_a_speech_verb_in_the_passive_names_no_speaker() -> None:
     text = "What had puzzled the town was now explained: “The ferry is broken.”"
-    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == [None]
+    assert speakers(text) == [None]
 
 
 def test_the_narrator_is_the_name_the_others_call_and_the_narration_never_writes() -> None:
@@ -744,7 +749,7 @@ def test_markdown_loses_its_markup() -> None:
                  "teacher and her son.\n\nLater the teacher said it was “a promise kept.”", "Kovacs", id="not-a-place"),
 ])
 def test_a_role_is_the_person_last_named_with_it(text: str, speaker: str) -> None:
-    assert [q.speaker for q in quotations(text) if q.kind == "direct"] == [speaker]
+    assert speakers(text) == [speaker]
 
 
 
