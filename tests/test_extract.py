@@ -265,41 +265,28 @@ def test_without_a_speech_verb_the_quoting_sentence_s_subject_speaks(text: str, 
     assert speakers(text) == [speaker]
 
 
-def test_a_tag_that_leads_on_to_its_own_quote_is_not_the_quote_s_before() -> None:
-    text = "The vote was close.\n\nTom Reed accuses Bill Gray of “lying” and Ada Morel says he is “wrong.”"
-    assert speakers(text) == ["Tom Reed", "Ada Morel"]
-
-
-def test_a_clause_that_a_speech_verb_reports_is_the_speaker_s() -> None:
-    text = "The vote was close.\n\nTom Reed said that Ada Morel was “tired” while Bill Gray is “lost.”"
-    assert speakers(text) == ["Tom Reed", "Tom Reed"]
-
-
-def test_a_word_inside_quote_marks_is_no_speaker() -> None:
-    text = ("The vote was close.\n\n“Tom Reed won tonight and I was glad to see that. I think we need him back,” Ada "
-            "Morel said during a panel on her show after the senator won, remarking that while there are “still some "
-            "angry voters,” Tom Reed already “paid a heavy price.”")
-    assert speakers(text) == ["Ada Morel"] * 3
-
-
-def test_a_tag_that_ends_with_a_colon_introduces_the_next_quote() -> None:
-    text = "The vote was close.\n\n“We won,” Ada Morel said. “It was close.” Tom Reed replied: “Not so.”"
-    assert speakers(text) == ["Ada Morel", "Ada Morel", "Tom Reed"]
-
-
-def test_the_next_sentence_with_a_quote_of_its_own_is_not_a_speech_tag() -> None:
-    text = "The vote was close.\n\nTom Reed said the plan was “dead.” Ada Morel called him a “liar.”"
-    assert speakers(text) == ["Tom Reed", "Ada Morel"]
-
-
-def test_a_quote_after_a_tag_and_a_clause_goes_on_with_the_tag_s_speaker() -> None:
-    text = "“The plan is good,” Ada Morel told Tom Reed, after Tom Reed asked her about it. “It will work.”"
-    assert speakers(text) == ["Ada Morel", "Ada Morel"]
-
-
-def test_the_next_sentence_is_not_a_speech_tag() -> None:
-    text = "Sedova wrote to the paper on Monday: “It was a lie.” Gordey says the interview was printed as it was given."
-    assert speakers(text) == ["Sedova"]
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("The vote was close.\n\nTom Reed accuses Bill Gray of “lying” and Ada Morel says he is “wrong.”",
+                 ["Tom Reed", "Ada Morel"], id="a-tag-that-leads-on-to-its-own-quote-is-not-the-quote-s-before"),
+    pytest.param("The vote was close.\n\nTom Reed said that Ada Morel was “tired” while Bill Gray is “lost.”",
+                 ["Tom Reed", "Tom Reed"], id="a-clause-that-a-speech-verb-reports-is-the-speaker-s"),
+    pytest.param(
+        "The vote was close.\n\n“Tom Reed won tonight and I was glad to see that. I think we need him back,” Ada "
+        "Morel said during a panel on her show after the senator won, remarking that while there are “still some "
+        "angry voters,” Tom Reed already “paid a heavy price.”",
+        ["Ada Morel"] * 3, id="a-word-inside-quote-marks-is-no-speaker"),
+    pytest.param("The vote was close.\n\n“We won,” Ada Morel said. “It was close.” Tom Reed replied: “Not so.”",
+                 ["Ada Morel", "Ada Morel", "Tom Reed"], id="a-tag-that-ends-with-a-colon-introduces-the-next-quote"),
+    pytest.param("The vote was close.\n\nTom Reed said the plan was “dead.” Ada Morel called him a “liar.”",
+                 ["Tom Reed", "Ada Morel"], id="the-next-sentence-with-a-quote-of-its-own-is-not-a-speech-tag"),
+    pytest.param("“The plan is good,” Ada Morel told Tom Reed, after Tom Reed asked her about it. “It will work.”",
+                 ["Ada Morel", "Ada Morel"], id="a-quote-after-a-tag-and-a-clause-goes-on-with-the-tag-s-speaker"),
+    pytest.param(
+        "Sedova wrote to the paper on Monday: “It was a lie.” Gordey says the interview was printed as it was given.",
+        ["Sedova"], id="the-next-sentence-is-not-a-speech-tag"),
+])
+def test_the_speakers_of_several_quotes_in_one_text(text: str, expected: list[str]) -> None:
+    assert speakers(text) == expected
 
 
 def test_pronouns_resolve_to_the_last_person_of_that_gender() -> None:
